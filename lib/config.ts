@@ -1,0 +1,74 @@
+import { z } from "zod";
+
+const OriginListSchema = z.string().transform((raw, ctx) => {
+  const origins: string[] = [];
+  for (const part of raw.split(",").map((s) => s.trim()).filter(Boolean)) {
+    try {
+      const url = new URL(part);
+      if (url.origin === "null" || url.origin !== part.replace(/\/$/, "")) {
+        throw new Error();
+      }
+      origins.push(url.origin);
+    } catch {
+      ctx.addIssue({
+        code: "custom",
+        message: `"${part}" is not an origin like https://example.com`,
+      });
+    }
+  }
+  return origins;
+});
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  VICINITY_HOST: z.string().min(1).default("0.0.0.0"),
+  VICINITY_KV: z.string().min(1).default("./data/vicinity.kv"),
+  VICINITY_ALLOWED_ORIGINS: OriginListSchema.default([]),
+  VICINITY_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  VICINITY_COOKIE_SECURE: z.enum(["auto", "true", "false"]).default("auto"),
+  VICINITY_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default(
+    "info",
+  ),
+});
+
+/** Validated configuration, read once at start-up. */
+export type Config = {
+  port: number;
+  host: string;
+  kvPath: string;
+  allowedOrigins: string[];
+  sessionTtlMs: number;
+  cookieSecure: "auto" | "always" | "never";
+  logLevel: "debug" | "info" | "warn" | "error";
+};
+
+/** Parses environment variables into Config, or throws an Error listing every bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) =>
+      `  ${i.path.join(".")}: ${i.message}`
+    );
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.VICINITY_HOST,
+    kvPath: e.VICINITY_KV,
+    allowedOrigins: e.VICINITY_ALLOWED_ORIGINS,
+    sessionTtlMs: e.VICINITY_SESSION_DAYS * 86_400_000,
+    cookieSecure: e.VICINITY_COOKIE_SECURE === "auto"
+      ? "auto"
+      : e.VICINITY_COOKIE_SECURE === "true"
+      ? "always"
+      : "never",
+    logLevel: e.VICINITY_LOG_LEVEL,
+  };
+}
+
+/** Reads the process environment (only the variables Vicinity knows) into Config. */
+export function configFromEnv(): Config {
+  const names = Object.keys(EnvSchema.shape);
+  return loadConfig(Object.fromEntries(names.map((n) => [n, Deno.env.get(n)])));
+}

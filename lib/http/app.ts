@@ -1,0 +1,64 @@
+import { type Context, Hono } from "hono";
+import { secureHeaders } from "hono/secure-headers";
+import type { Config } from "../config.ts";
+import { createServices } from "../services/mod.ts";
+import type { Clock } from "../shared/clock.ts";
+import { createIdFactory, systemClock } from "../shared/clock.ts";
+import { AppError } from "../shared/errors.ts";
+import type { AppEnv } from "./env.ts";
+import { createOnError } from "./errors.ts";
+import { sessionMiddleware } from "./session.ts";
+import { createApiRoutes } from "../../routes/api/mod.ts";
+
+/** What createApp needs: KV, a clock and validated config; ids default to ULIDs. */
+export type AppDeps = {
+  kv: Deno.Kv;
+  config: Config;
+  clock?: Clock;
+  newId?: () => string;
+};
+
+function plainErrorPage(c: Context, e: AppError) {
+  const text = e.message.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+  return c.html(
+    `<!doctype html><title>Vicinity</title><p>${text}</p>`,
+    e.status,
+  );
+}
+
+/** Builds the whole HTTP application for one isolate. */
+export function createApp({ kv, config, clock = systemClock, newId }: AppDeps) {
+  const services = createServices(
+    { kv, clock, newId: newId ?? createIdFactory(clock) },
+    { sessionTtlMs: config.sessionTtlMs },
+  );
+  const app = new Hono<AppEnv>();
+  app.use(secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", "data:"],
+      connectSrc: ["'self'"],
+      frameAncestors: ["'none'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'self'"],
+    },
+    referrerPolicy: "same-origin",
+  }));
+  app.use(async function inject(c, next) {
+    c.set("services", services);
+    c.set("config", config);
+    await next();
+  });
+  app.use(sessionMiddleware());
+  app.route("/api/v1", createApiRoutes());
+  const onError = createOnError(plainErrorPage);
+  app.notFound((c) =>
+    onError(new AppError(404, "not_found", "No such page"), c)
+  );
+  app.onError(onError);
+  const shutdown = async () => {};
+  return { app, services, shutdown };
+}

@@ -1,0 +1,63 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { unauthorized } from "../shared/errors.ts";
+import type { User } from "../db/users.ts";
+import type { AppEnv } from "./env.ts";
+
+/** Name of the session cookie pages use. */
+export const SESSION_COOKIE = "vicinity_session";
+
+/** The session token a request carries: `Authorization: Bearer …` first, then the cookie. */
+export function tokenOf(c: Context<AppEnv>): string | null {
+  const auth = c.req.header("authorization");
+  if (auth?.toLowerCase().startsWith("bearer ")) {
+    return auth.slice(7).trim() || null;
+  }
+  return getCookie(c, SESSION_COOKIE) ?? null;
+}
+
+/** Resolves the request's session (if any) into `c.var.user`; never rejects by itself. */
+export function sessionMiddleware(): MiddlewareHandler<AppEnv> {
+  return async function session(c, next) {
+    const token = tokenOf(c);
+    const user = await c.var.services.accounts.authenticate(token);
+    c.set("user", user);
+    c.set("token", user ? token : null);
+    await next();
+  };
+}
+
+/** The signed-in user, or a 401. */
+export function requireUser(c: Context<AppEnv>): User {
+  const user = c.var.user;
+  if (!user) throw unauthorized();
+  return user;
+}
+
+/** Sets the session cookie: HttpOnly, SameSite=Lax, Secure on https. */
+export function setSessionCookie(
+  c: Context<AppEnv>,
+  token: string,
+  expiresAt: number,
+): void {
+  const mode = c.var.config.cookieSecure;
+  const secure = mode === "always" ||
+    (mode === "auto" && new URL(c.req.url).protocol === "https:");
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: "Lax",
+    secure,
+    path: "/",
+    expires: new Date(expiresAt),
+  });
+}
+
+/** Removes the session cookie. */
+export function clearSessionCookie(c: Context<AppEnv>): void {
+  deleteCookie(c, SESSION_COOKIE, { path: "/" });
+}
+
+/** The client's address, for per-address rate limits (never logged with anything personal). */
+export function clientAddress(c: Context<AppEnv>): string {
+  return c.env?.remoteAddr?.hostname ?? "unknown";
+}

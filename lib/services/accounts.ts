@@ -1,0 +1,59 @@
+import { DECOY_HASH, hashPassword, verifyPassword } from "../auth/password.ts";
+import type { RateLimits } from "../db/rate_limits.ts";
+import type { Sessions } from "../db/sessions.ts";
+import { toUserView, type User, type Users } from "../db/users.ts";
+import { AppError } from "../shared/errors.ts";
+import type { LoginInput, RegisterInput, UserView } from "../shared/schemas.ts";
+import { LIMITS } from "./limits.ts";
+
+/** What register and login answer: the user and a fresh session token. */
+export type SignedIn = { user: UserView; token: string; expiresAt: number };
+
+/** Account operations: register, log in, log out, and resolve a token to its user. */
+export function createAccounts(
+  users: Users,
+  sessions: Sessions,
+  limits: RateLimits,
+) {
+  async function signIn(user: User): Promise<SignedIn> {
+    const { token, expiresAt } = await sessions.createSession(user.id);
+    return { user: toUserView(user), token, expiresAt };
+  }
+
+  return {
+    /** Creates an account and signs it in; 409 `handle_taken` on a duplicate handle. */
+    async register(input: RegisterInput, address: string): Promise<SignedIn> {
+      await limits.hit(LIMITS.register, address);
+      const password = await hashPassword(input.password);
+      return signIn(await users.createUser({ ...input, password }));
+    },
+
+    /** Checks a password and signs in; one 401 for unknown handle and wrong password alike. */
+    async login(input: LoginInput, address: string): Promise<SignedIn> {
+      await limits.hit(LIMITS.login, address);
+      await limits.hit(LIMITS.loginHandle, input.handle.toLowerCase());
+      const user = await users.getUserByHandle(input.handle);
+      const ok = await verifyPassword(
+        input.password,
+        user?.password ?? DECOY_HASH,
+      );
+      if (!user || !ok) {
+        throw new AppError(401, "bad_credentials", "Wrong handle or password");
+      }
+      return signIn(user);
+    },
+
+    /** Revokes a session token. */
+    logout: (token: string) => sessions.deleteSession(token),
+
+    /** The user a live session token belongs to, or null. */
+    async authenticate(token: string | undefined | null): Promise<User | null> {
+      if (!token) return null;
+      const session = await sessions.getSession(token);
+      return session ? await users.getUser(session.userId) : null;
+    },
+  };
+}
+
+/** The account service's type. */
+export type Accounts = ReturnType<typeof createAccounts>;

@@ -1,0 +1,156 @@
+import type { Members } from "../db/members.ts";
+import type { RateLimits } from "../db/rate_limits.ts";
+import type { Room, Rooms } from "../db/rooms.ts";
+import { toUserView, type User, type Users } from "../db/users.ts";
+import { distanceM } from "../geo/distance.ts";
+import type { Clock } from "../shared/clock.ts";
+import { isoOrNull } from "../shared/clock.ts";
+import {
+  forbidden,
+  notFound,
+  unprocessable,
+  validation,
+} from "../shared/errors.ts";
+import type {
+  CreateRoomInput,
+  Fix,
+  NearbyRoomView,
+  Page,
+  RoomView,
+  UserView,
+} from "../shared/schemas.ts";
+import { LIMITS } from "./limits.ts";
+
+/** A join needs a fix at least this precise, in metres. */
+export const MAX_JOIN_ACCURACY_M = 500;
+/** At most this much of a fix's accuracy counts in the joiner's favour, in metres. */
+export const MAX_ACCURACY_SLACK_M = 100;
+
+/** A member as listed to other members. */
+export type MemberView = UserView & { joinedAt: string };
+
+/** Room operations shared by the API, the pages and the socket server. */
+export function createRoomService(
+  rooms: Rooms,
+  members: Members,
+  users: Users,
+  limits: RateLimits,
+  clock: Clock,
+) {
+  async function toViews(list: Room[]): Promise<RoomView[]> {
+    const stats = await rooms.getRoomStats(list.map((r) => r.id));
+    return list.map((r, i) => ({
+      id: r.id,
+      name: r.name,
+      description: r.description,
+      lat: r.lat,
+      lng: r.lng,
+      radiusM: r.radiusM,
+      category: r.category,
+      ownerId: r.ownerId,
+      createdAt: new Date(r.createdAt).toISOString(),
+      expiresAt: isoOrNull(r.expiresAt),
+      memberCount: stats[i].memberCount,
+      lastMessageAt: isoOrNull(stats[i].head.lastMessageAt),
+    }));
+  }
+
+  async function requireRoom(roomId: string): Promise<Room> {
+    const room = await rooms.getRoom(roomId);
+    if (!room) throw notFound("Room");
+    return room;
+  }
+
+  /** The room, if the user is a member; 404 unknown room, 403 `not_member`. */
+  async function requireMember(user: User, roomId: string): Promise<Room> {
+    const room = await requireRoom(roomId);
+    if (!(await members.getMember(roomId, user.id))) {
+      throw forbidden("not_member", "Join this room first");
+    }
+    return room;
+  }
+
+  return {
+    requireRoom,
+    requireMember,
+
+    /** A live room's view; 404 when unknown or expired. */
+    async getRoomView(roomId: string): Promise<RoomView> {
+      return (await toViews([await requireRoom(roomId)]))[0];
+    },
+
+    /** Creates a room owned (and joined) by the user. */
+    async createRoom(user: User, input: CreateRoomInput): Promise<RoomView> {
+      if (input.expiresAt && Date.parse(input.expiresAt) <= clock.now()) {
+        throw validation("expiresAt must be in the future", {
+          field: "expiresAt",
+        });
+      }
+      await limits.hit(LIMITS.createRoom, user.id);
+      return (await toViews([await rooms.createRoom(user.id, input)]))[0];
+    },
+
+    /** Live rooms within radiusM of a point, nearest first. */
+    async listNearby(lat: number, lng: number, radiusM: number, limit: number) {
+      const found = await rooms.listRoomsNearby({ lat, lng }, radiusM, limit);
+      const views = await toViews(found.map((f) => f.room));
+      return views.map((v, i): NearbyRoomView => ({
+        ...v,
+        distanceM: Math.round(found[i].distanceM),
+      }));
+    },
+
+    /**
+     * Joins a room from a fix that must lie inside its radius (plus up to 100 m of the fix's
+     * accuracy). The fix is used for this check only and is never stored or logged.
+     */
+    async joinRoom(user: User, roomId: string, fix: Fix): Promise<RoomView> {
+      const room = await requireRoom(roomId);
+      if (fix.accuracy > MAX_JOIN_ACCURACY_M) {
+        throw unprocessable(
+          "imprecise_location",
+          "Location is too imprecise to join",
+          {
+            maxAccuracyM: MAX_JOIN_ACCURACY_M,
+          },
+        );
+      }
+      const d = distanceM(fix, room);
+      if (d > room.radiusM + Math.min(fix.accuracy, MAX_ACCURACY_SLACK_M)) {
+        throw forbidden("out_of_range", "You are outside this room's radius");
+      }
+      await members.addMember(room.id, user.id);
+      return (await toViews([room]))[0];
+    },
+
+    /** Leaves a room; leaving a room you are not in is not an error. */
+    async leaveRoom(user: User, roomId: string): Promise<void> {
+      await requireRoom(roomId);
+      await members.deleteMember(roomId, user.id);
+    },
+
+    /** A page of a room's members, for members only. */
+    async listMembers(
+      user: User,
+      roomId: string,
+      limit: number,
+      cursor?: string,
+    ) {
+      await requireMember(user, roomId);
+      const page = await members.listMembers(roomId, limit, cursor);
+      const found = await Promise.all(
+        page.items.map((m) => users.getUser(m.userId)),
+      );
+      const items = page.items.flatMap((m, i): MemberView[] => {
+        const u = found[i];
+        return u
+          ? [{ ...toUserView(u), joinedAt: new Date(m.joinedAt).toISOString() }]
+          : [];
+      });
+      return { items, cursor: page.cursor } satisfies Page<MemberView>;
+    },
+  };
+}
+
+/** The room service's type. */
+export type RoomService = ReturnType<typeof createRoomService>;

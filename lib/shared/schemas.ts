@@ -1,0 +1,148 @@
+import { z } from "zod";
+
+/** A ULID: 26 Crockford base-32 characters, the id format of every entity. */
+export const UlidSchema = z.string().regex(
+  /^[0-9A-HJKMNP-TV-Z]{26}$/,
+  "must be a ULID",
+);
+
+/** Latitude in degrees. */
+export const LatSchema = z.number().min(-90).max(90);
+
+/** Longitude in degrees. */
+export const LngSchema = z.number().min(-180).max(180);
+
+/** A user's unique handle: 3–32 letters, digits or underscores. */
+export const HandleSchema = z.string().trim().regex(
+  /^[A-Za-z0-9_]{3,32}$/,
+  "3–32 letters, digits or underscores",
+);
+
+/** A display name shown beside messages. */
+export const DisplayNameSchema = z.string().trim().min(1).max(64);
+
+/** A password: long enough to matter, short enough to hash cheaply. */
+export const PasswordSchema = z.string().min(8).max(256);
+
+/** Body of POST /auth/register. */
+export const RegisterInputSchema = z.object({
+  handle: HandleSchema,
+  displayName: DisplayNameSchema,
+  password: PasswordSchema,
+});
+export type RegisterInput = z.infer<typeof RegisterInputSchema>;
+
+/** Body of POST /auth/login. */
+export const LoginInputSchema = z.object({
+  handle: HandleSchema,
+  password: z.string().min(1).max(256),
+});
+export type LoginInput = z.infer<typeof LoginInputSchema>;
+
+/** A user as other people see it. */
+export const UserViewSchema = z.object({
+  id: UlidSchema,
+  handle: z.string(),
+  displayName: z.string(),
+  createdAt: z.string(),
+});
+export type UserView = z.infer<typeof UserViewSchema>;
+
+/** The kinds of room. */
+export const RoomCategorySchema = z.enum([
+  "social",
+  "networking",
+  "event",
+  "venue",
+]);
+export type RoomCategory = z.infer<typeof RoomCategorySchema>;
+
+/** Smallest and largest room radius in metres. */
+export const ROOM_RADIUS_M = { min: 50, max: 50_000 } as const;
+
+/** Body of POST /rooms. */
+export const CreateRoomInputSchema = z.object({
+  name: z.string().trim().min(1).max(80),
+  description: z.string().trim().max(500).default(""),
+  lat: LatSchema,
+  lng: LngSchema,
+  radiusM: z.number().int().min(ROOM_RADIUS_M.min).max(ROOM_RADIUS_M.max),
+  category: RoomCategorySchema,
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
+});
+export type CreateRoomInput = z.infer<typeof CreateRoomInputSchema>;
+
+/** A room as clients see it. */
+export const RoomViewSchema = z.object({
+  id: UlidSchema,
+  name: z.string(),
+  description: z.string(),
+  lat: z.number(),
+  lng: z.number(),
+  radiusM: z.number(),
+  category: RoomCategorySchema,
+  ownerId: UlidSchema,
+  createdAt: z.string(),
+  expiresAt: z.string().nullable(),
+  memberCount: z.number().int(),
+  lastMessageAt: z.string().nullable(),
+});
+export type RoomView = z.infer<typeof RoomViewSchema>;
+
+/** A room in a nearby search, with its distance from the searcher. */
+export const NearbyRoomViewSchema = RoomViewSchema.extend({
+  distanceM: z.number().int(),
+});
+export type NearbyRoomView = z.infer<typeof NearbyRoomViewSchema>;
+
+/** A position fix reported by a device; accuracy is the 68% radius in metres. */
+export const FixSchema = z.object({
+  lat: LatSchema,
+  lng: LngSchema,
+  accuracy: z.number().min(0).max(100_000),
+});
+export type Fix = z.infer<typeof FixSchema>;
+
+/** A client-chosen id that makes a send idempotent. */
+export const ClientIdSchema = z.string().regex(
+  /^[A-Za-z0-9_-]{1,64}$/,
+  "1–64 of A-Z a-z 0-9 _ -",
+);
+
+/** Longest message text in characters. */
+export const MESSAGE_MAX_CHARS = 4000;
+
+/** Message text: trimmed, 1–4,000 characters. */
+export const MessageTextSchema = z.string().trim().min(1).max(
+  MESSAGE_MAX_CHARS,
+);
+
+/** Body of POST /rooms/:id/messages. */
+export const SendMessageInputSchema = z.object({
+  text: MessageTextSchema,
+  clientId: ClientIdSchema,
+});
+export type SendMessageInput = z.infer<typeof SendMessageInputSchema>;
+
+/** The author of a message, as stored with it. */
+export const AuthorViewSchema = z.object({
+  id: UlidSchema,
+  handle: z.string(),
+  displayName: z.string(),
+});
+export type AuthorView = z.infer<typeof AuthorViewSchema>;
+
+/** A chat message; seq is its position in the room's total order. */
+export const MessageViewSchema = z.object({
+  id: UlidSchema,
+  roomId: UlidSchema,
+  seq: z.number().int().min(1),
+  author: AuthorViewSchema,
+  text: z.string(),
+  clientId: z.string(),
+  createdAt: z.string(),
+});
+export type MessageView = z.infer<typeof MessageViewSchema>;
+
+/** A page of items with the cursor for the next page, or null at the end. */
+export type Page<T> = { items: T[]; cursor: string | null };
