@@ -1,0 +1,113 @@
+/** A signed-in test user: its view, token, and the cookie header pages use. */
+export type TestUser = {
+  user: { id: string; handle: string; displayName: string };
+  token: string;
+  cookie: string;
+};
+
+let counter = 0;
+
+/** A handle unique within this test process. */
+export function uniqueHandle(prefix = "u"): string {
+  return `${prefix}_${Date.now().toString(36)}${(counter++).toString(36)}`
+    .slice(0, 32);
+}
+
+/** Calls the JSON API; returns status, content type and parsed body (or null). */
+export async function api(
+  base: string,
+  path: string,
+  opts: {
+    method?: string;
+    token?: string;
+    body?: unknown;
+    rawBody?: string;
+    headers?: HeadersInit;
+  } = {},
+) {
+  const headers = new Headers(opts.headers);
+  if (opts.token) headers.set("authorization", `Bearer ${opts.token}`);
+  let body: string | undefined = opts.rawBody;
+  if (opts.body !== undefined) {
+    headers.set("content-type", "application/json");
+    body = JSON.stringify(opts.body);
+  }
+  const res = await fetch(`${base}/api/v1${path}`, {
+    method: opts.method ?? (body === undefined ? "GET" : "POST"),
+    headers,
+    body,
+  });
+  const type = res.headers.get("content-type") ?? "";
+  const text = await res.text();
+  return {
+    status: res.status,
+    type,
+    headers: res.headers,
+    // deno-lint-ignore no-explicit-any
+    body: (text && type.includes("json") ? JSON.parse(text) : null) as any,
+  };
+}
+
+/** Registers a fresh user and returns it signed in. */
+export async function registerUser(
+  base: string,
+  prefix = "u",
+): Promise<TestUser> {
+  const handle = uniqueHandle(prefix);
+  const res = await api(base, "/auth/register", {
+    body: {
+      handle,
+      displayName: `Test ${handle}`,
+      password: "correct horse battery",
+    },
+  });
+  if (res.status !== 201) {
+    throw new Error(
+      `register failed: ${res.status} ${JSON.stringify(res.body)}`,
+    );
+  }
+  const cookie = res.headers.get("set-cookie")?.split(";")[0] ?? "";
+  return { user: res.body.user, token: res.body.token, cookie };
+}
+
+/** A room near a point, created by `owner`. */
+export async function createRoom(
+  base: string,
+  owner: TestUser,
+  at: { lat: number; lng: number },
+  extra: Record<string, unknown> = {},
+) {
+  const res = await api(base, "/rooms", {
+    token: owner.token,
+    body: {
+      name: "Test room",
+      lat: at.lat,
+      lng: at.lng,
+      radiusM: 300,
+      category: "social",
+      ...extra,
+    },
+  });
+  if (res.status !== 201) {
+    throw new Error(
+      `create room failed: ${res.status} ${JSON.stringify(res.body)}`,
+    );
+  }
+  return res.body as { id: string; name: string; radiusM: number };
+}
+
+/** Joins a room from a precise fix at the given point. */
+export async function joinRoom(
+  base: string,
+  user: TestUser,
+  roomId: string,
+  at: { lat: number; lng: number },
+) {
+  const res = await api(base, `/rooms/${roomId}/join`, {
+    token: user.token,
+    body: { lat: at.lat, lng: at.lng, accuracy: 10 },
+  });
+  if (res.status !== 200) {
+    throw new Error(`join failed: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+}
