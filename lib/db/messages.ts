@@ -1,5 +1,6 @@
 import type { AuthorView, Page } from "../shared/schemas.ts";
 import { keys } from "./keys.ts";
+import { createLanes } from "./lanes.ts";
 import type { RoomHead } from "./rooms.ts";
 import { retryCommit, type Store } from "./store.ts";
 
@@ -19,6 +20,7 @@ export const MESSAGE_PAGE_MAX = 200;
 
 /** The messages repository. */
 export function createMessages({ kv, clock, newId }: Store) {
+  const lanes = createLanes();
   return {
     /**
      * Appends a message. Its seq comes from the room head, checked in the same commit that
@@ -33,43 +35,44 @@ export function createMessages({ kv, clock, newId }: Store) {
       clientId: string,
     ) {
       const clientKey = keys.messageByClientId(roomId, author.id, clientId);
-      return retryCommit("room " + roomId, async () => {
-        const [head, prior] = await kv.getMany<[RoomHead, number]>([
-          keys.roomHead(roomId),
-          clientKey,
-        ]);
-        if (prior.value !== null) {
-          const original = await kv.get<Message>(
-            keys.message(roomId, prior.value),
-          );
-          if (original.value) {
-            return { message: original.value, created: false };
-          }
-        }
-        if (head.value === null) return { message: null, created: false };
-        const now = clock.now();
-        const seq = head.value.seq + 1;
-        const message: Message = {
-          id: newId(),
-          roomId,
-          seq,
-          author,
-          text,
-          clientId,
-          createdAt: now,
-        };
-        const res = await kv.atomic()
-          .check(head)
-          .check(prior)
-          .set(keys.message(roomId, seq), message)
-          .set(
+      return lanes.run(roomId, () =>
+        retryCommit("room " + roomId, async () => {
+          const [head, prior] = await kv.getMany<[RoomHead, number]>([
             keys.roomHead(roomId),
-            { seq, lastMessageAt: now } satisfies RoomHead,
-          )
-          .set(clientKey, seq)
-          .commit();
-        return res.ok ? { message, created: true } : null;
-      });
+            clientKey,
+          ]);
+          if (prior.value !== null) {
+            const original = await kv.get<Message>(
+              keys.message(roomId, prior.value),
+            );
+            if (original.value) {
+              return { message: original.value, created: false };
+            }
+          }
+          if (head.value === null) return { message: null, created: false };
+          const now = clock.now();
+          const seq = head.value.seq + 1;
+          const message: Message = {
+            id: newId(),
+            roomId,
+            seq,
+            author,
+            text,
+            clientId,
+            createdAt: now,
+          };
+          const res = await kv.atomic()
+            .check(head)
+            .check(prior)
+            .set(keys.message(roomId, seq), message)
+            .set(
+              keys.roomHead(roomId),
+              { seq, lastMessageAt: now } satisfies RoomHead,
+            )
+            .set(clientKey, seq)
+            .commit();
+          return res.ok ? { message, created: true } : null;
+        }));
     },
 
     /** The room's head (last seq), or null for an unknown room. */

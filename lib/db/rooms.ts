@@ -7,7 +7,7 @@ import {
 import { distanceM, type LatLng } from "../geo/distance.ts";
 import type { CreateRoomInput, RoomCategory } from "../shared/schemas.ts";
 import { keys } from "./keys.ts";
-import { getManyBatched, type Store } from "./store.ts";
+import { getManyBatched, retryCommit, type Store } from "./store.ts";
 
 /** A room as stored. */
 export type Room = {
@@ -84,16 +84,17 @@ export function createRooms({ kv, clock, newId }: Store) {
         expiresAt: room.expiresAt,
       };
       const head: RoomHead = { seq: 0, lastMessageAt: null };
-      const res = await kv.atomic()
-        .check({ key: keys.room(room.id), versionstamp: null })
-        .set(keys.room(room.id), room)
-        .set(keys.roomByGeohash(room.geohash, room.id), pin)
-        .set(keys.roomHead(room.id), head)
-        .set(keys.roomMember(room.id, ownerId), { joinedAt: now })
-        .set(keys.roomByMember(ownerId, room.id), { joinedAt: now })
-        .set(keys.roomMemberCount(room.id), 1)
-        .commit();
-      if (!res.ok) throw new Error("room id collision");
+      const ok = await retryCommit("rooms", async () =>
+        (await kv.atomic()
+          .check({ key: keys.room(room.id), versionstamp: null })
+          .set(keys.room(room.id), room)
+          .set(keys.roomByGeohash(room.geohash, room.id), pin)
+          .set(keys.roomHead(room.id), head)
+          .set(keys.roomMember(room.id, ownerId), { joinedAt: now })
+          .set(keys.roomByMember(ownerId, room.id), { joinedAt: now })
+          .set(keys.roomMemberCount(room.id), 1)
+          .commit()).ok);
+      if (!ok) throw new Error("room id collision");
       return room;
     },
 

@@ -1,5 +1,5 @@
 import { keys } from "./keys.ts";
-import type { Store } from "./store.ts";
+import { retryCommit, type Store } from "./store.ts";
 
 /** A server-side session; the key is the token's hash, never the token. */
 export type Session = { userId: string; createdAt: number; expiresAt: number };
@@ -59,9 +59,11 @@ export function createSessions({ kv, clock }: Store, ttlMs: number) {
     async deleteSession(token: string): Promise<void> {
       const tokenHash = await hashToken(token);
       const session = (await kv.get<Session>(keys.session(tokenHash))).value;
-      const op = kv.atomic().delete(keys.session(tokenHash));
-      if (session) op.delete(keys.sessionByUser(session.userId, tokenHash));
-      await op.commit();
+      await retryCommit("sessions", async () => {
+        const op = kv.atomic().delete(keys.session(tokenHash));
+        if (session) op.delete(keys.sessionByUser(session.userId, tokenHash));
+        return (await op.commit()).ok || null;
+      });
     },
   };
 }

@@ -5,21 +5,39 @@ import { conflict } from "../shared/errors.ts";
 export type Store = { kv: Deno.Kv; clock: Clock; newId: () => string };
 
 /** Checked commits are retried this many times before the caller gets a Conflict. */
-const MAX_ATTEMPTS = 12;
+const MAX_ATTEMPTS = 30;
 
 /**
- * Runs `attempt` until it returns a value; `attempt` returns null when its checked
- * commit lost a race, and it re-reads everything on the next try.
+ * Whether an error is SQLite's busy signal: isolates sharing one KV file make a concurrent
+ * commit throw "database is locked" instead of answering ok: false.
+ */
+export function isLockError(err: unknown): boolean {
+  return err instanceof Error &&
+    /database is locked|SQLITE_BUSY/i.test(err.message);
+}
+
+/**
+ * Runs `attempt` until it returns a value; `attempt` returns null when its checked commit
+ * lost a race, and re-reads everything on the next try. A locked database is a lost race.
  */
 export async function retryCommit<T>(
   what: string,
   attempt: () => Promise<T | null>,
 ): Promise<T> {
   for (let i = 0; i < MAX_ATTEMPTS; i++) {
-    const result = await attempt();
+    let result: T | null = null;
+    try {
+      result = await attempt();
+    } catch (err) {
+      if (!isLockError(err)) throw err;
+    }
     if (result !== null) return result;
-    // A short jittered pause spreads out writers that keep colliding on one head key.
-    if (i >= 2) await new Promise((r) => setTimeout(r, Math.random() * 2 * i));
+    // A short jittered, growing pause spreads out writers that keep colliding on one key.
+    if (i >= 2) {
+      await new Promise((r) =>
+        setTimeout(r, Math.random() * Math.min(50, 2 ** i))
+      );
+    }
   }
   throw conflict("busy", `Too much contention on ${what}, try again`);
 }

@@ -2,7 +2,7 @@ import type { PasswordHash } from "../auth/password.ts";
 import { conflict } from "../shared/errors.ts";
 import type { UserView } from "../shared/schemas.ts";
 import { keys } from "./keys.ts";
-import type { Store } from "./store.ts";
+import { retryCommit, type Store } from "./store.ts";
 
 /** A user as stored. */
 export type User = {
