@@ -35,13 +35,13 @@ export function createSessions({ kv, clock }: Store, ttlMs: number) {
         createdAt: now,
         expiresAt: now + ttlMs,
       };
-      const res = await kv.atomic()
-        .set(keys.session(tokenHash), session, { expireIn: ttlMs })
-        .set(keys.sessionByUser(userId, tokenHash), session.expiresAt, {
-          expireIn: ttlMs,
-        })
-        .commit();
-      if (!res.ok) throw new Error("session write failed");
+      await retryCommit("sessions", async () =>
+        (await kv.atomic()
+          .set(keys.session(tokenHash), session, { expireIn: ttlMs })
+          .set(keys.sessionByUser(userId, tokenHash), session.expiresAt, {
+            expireIn: ttlMs,
+          })
+          .commit()).ok || null);
       return { token, expiresAt: session.expiresAt };
     },
 

@@ -32,12 +32,13 @@ export function createUsers({ kv, clock, newId }: Store) {
     ) {
       const user: User = { id: newId(), ...input, createdAt: clock.now() };
       const handleKey = keys.userByHandle(input.handle.toLowerCase());
-      const res = await kv.atomic()
-        .check({ key: handleKey, versionstamp: null })
-        .set(keys.user(user.id), user)
-        .set(handleKey, user.id)
-        .commit();
-      if (!res.ok) {
+      const ok = await retryCommit("users", async () =>
+        (await kv.atomic()
+          .check({ key: handleKey, versionstamp: null })
+          .set(keys.user(user.id), user)
+          .set(handleKey, user.id)
+          .commit()).ok);
+      if (!ok) {
         throw conflict("handle_taken", `The handle "${input.handle}" is taken`);
       }
       return user;
