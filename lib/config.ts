@@ -20,11 +20,14 @@ const OriginListSchema = z.string().transform((raw, ctx) => {
 });
 
 const EnvSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  PORT: z.coerce.number({ error: "must be a port number" }).int().min(0).max(
+    65535,
+  ).default(8000),
   VICINITY_HOST: z.string().min(1).default("0.0.0.0"),
   VICINITY_KV: z.string().min(1).default("./data/vicinity.kv"),
   VICINITY_ALLOWED_ORIGINS: OriginListSchema.default([]),
-  VICINITY_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  VICINITY_SESSION_DAYS: z.coerce.number({ error: "must be a number of days" })
+    .int().min(1).max(365).default(30),
   VICINITY_COOKIE_SECURE: z.enum(["auto", "true", "false"]).default("auto"),
   VICINITY_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default(
     "info",
@@ -46,9 +49,10 @@ export type Config = {
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) =>
-      `  ${i.path.join(".")}: ${i.message}`
-    );
+    const lines = parsed.error.issues.map((i) => {
+      const name = i.path.join(".");
+      return `  ${name}=${JSON.stringify(env[name] ?? "")}: ${i.message}`;
+    });
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;

@@ -16,3 +16,20 @@ export function distanceM(a: LatLng, b: LatLng): number {
   const s = Math.min(1, Math.max(0, Math.sqrt(h)));
   return 2 * EARTH_RADIUS_M * Math.asin(s);
 }
+
+/** The point `meters` away from `from` along an initial bearing in degrees (0 = north). */
+export function destinationPoint(
+  from: LatLng,
+  bearingDeg: number,
+  meters: number,
+): LatLng {
+  const d = meters / EARTH_RADIUS_M;
+  const θ = bearingDeg * RAD;
+  const φ1 = from.lat * RAD;
+  const sinφ2 = Math.sin(φ1) * Math.cos(d) +
+    Math.cos(φ1) * Math.sin(d) * Math.cos(θ);
+  const y = Math.sin(θ) * Math.sin(d) * Math.cos(φ1);
+  const λ2 = from.lng * RAD + Math.atan2(y, Math.cos(d) - Math.sin(φ1) * sinφ2);
+  // Normalise the longitude back into [-180, 180) across the antimeridian.
+  return { lat: Math.asin(sinφ2) / RAD, lng: ((λ2 / RAD + 540) % 360) - 180 };
+}

@@ -11,13 +11,18 @@ import { createRoomService } from "./rooms.ts";
 
 /** Every service, built over one store; routes, sockets, the CLI and tests share them. */
 export function createServices(store: Store, opts: { sessionTtlMs: number }) {
-  const users = createUsers(store);
-  const sessions = createSessions(store, opts.sessionTtlMs);
-  const limits = createRateLimits(store);
-  const messages = createMessages(store);
+  const repos = {
+    users: createUsers(store),
+    sessions: createSessions(store, opts.sessionTtlMs),
+    limits: createRateLimits(store),
+    rooms: createRooms(store),
+    members: createMembers(store),
+    messages: createMessages(store),
+  };
+  const { users, limits } = repos;
   const rooms = createRoomService(
-    createRooms(store),
-    createMembers(store),
+    repos.rooms,
+    repos.members,
     users,
     limits,
     store.clock,
@@ -26,13 +31,12 @@ export function createServices(store: Store, opts: { sessionTtlMs: number }) {
   const signals: { current: RoomSignals } = { current: { notify() {} } };
   return {
     store,
-    users,
-    messages,
-    limits,
+    /** The repositories, for the CLI and the fan-out, which need no per-user rules. */
+    repos,
     signals,
-    accounts: createAccounts(users, sessions, limits),
+    accounts: createAccounts(users, repos.sessions, limits),
     rooms,
-    chat: createChatService(messages, rooms, limits, signals),
+    chat: createChatService(repos.messages, rooms, limits, signals),
   };
 }
 
