@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 const OriginListSchema = z.string().transform((raw, ctx) => {
   const origins: string[] = [];
@@ -20,14 +20,16 @@ const OriginListSchema = z.string().transform((raw, ctx) => {
 });
 
 const EnvSchema = z.object({
-  PORT: z.coerce.number({ error: "must be a port number" }).int().min(0).max(
-    65535,
-  ).default(8000),
+  PORT: z.coerce.number({ error: "must be a port number" }).int(
+    "must be 0–65535",
+  )
+    .min(0, "must be 0–65535").max(65535, "must be 0–65535").default(8000),
   VICINITY_HOST: z.string().min(1).default("0.0.0.0"),
   VICINITY_KV: z.string().min(1).default("./data/vicinity.kv"),
   VICINITY_ALLOWED_ORIGINS: OriginListSchema.default([]),
   VICINITY_SESSION_DAYS: z.coerce.number({ error: "must be a number of days" })
-    .int().min(1).max(365).default(30),
+    .int("must be 1–365").min(1, "must be 1–365").max(365, "must be 1–365")
+    .default(30),
   VICINITY_COOKIE_SECURE: z.enum(["auto", "true", "false"]).default("auto"),
   VICINITY_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default(
     "info",
@@ -47,7 +49,11 @@ export type Config = {
 
 /** Parses environment variables into Config, or throws an Error listing every bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const parsed = EnvSchema.safeParse(env);
+  // `PORT=` in a shell or .env means "not set"; coerced, it would become port 0.
+  const given = Object.entries(env).filter(([, v]) =>
+    v !== undefined && v.trim() !== ""
+  );
+  const parsed = EnvSchema.safeParse(Object.fromEntries(given));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => {
       const name = i.path.join(".");

@@ -25,7 +25,7 @@ export const keys = {
   roomsByGeohashPrefix: () => ["rooms_by_geohash"] as const,
   /** A room's head: last sequence number and time; every send checks and bumps it. */
   roomHead: (roomId: string) => ["room_heads", roomId] as const,
-  /** A room's member count (Deno.KvU64, changed only together with a membership key). */
+  /** A room's member count (a number, changed only in the commit that changes a membership). */
   roomMemberCount: (roomId: string) => ["room_member_counts", roomId] as const,
   /** Membership of a user in a room. */
   roomMember: (roomId: string, userId: string) =>

@@ -1,8 +1,8 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** A ULID: 26 Crockford base-32 characters, the id format of every entity. */
 export const UlidSchema = z.string().regex(
-  /^[0-9A-HJKMNP-TV-Z]{26}$/,
+  /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/,
   "must be a ULID",
 );
 

@@ -1,0 +1,142 @@
+import assert from "node:assert/strict";
+import { loadConfig } from "../../lib/config.ts";
+
+/** Asserts loadConfig refuses `env` with an Error naming every variable in `names`. */
+function assertRefused(env: Record<string, string>, ...names: string[]) {
+  assert.throws(
+    () => loadConfig(env),
+    (err) => {
+      assert.ok(err instanceof Error);
+      assert.match(err.message, /^Invalid configuration/);
+      const named = err.message.split("\n").slice(1)
+        .map((line) => line.trim().match(/^[A-Z_]+/)?.[0]);
+      assert.deepEqual(
+        named.sort(),
+        [...names].sort(),
+        `${JSON.stringify(env)} → ${err.message}`,
+      );
+      return true;
+    },
+  );
+}
+
+Deno.test("loadConfig - an empty environment gives the defaults", () => {
+  assert.deepEqual(loadConfig({}), {
+    port: 8000,
+    host: "0.0.0.0",
+    kvPath: "./data/vicinity.kv",
+    allowedOrigins: [],
+    sessionTtlMs: 30 * 86_400_000,
+    cookieSecure: "auto",
+    logLevel: "info",
+  });
+});
+
+Deno.test("loadConfig - reads and converts every variable", () => {
+  assert.deepEqual(
+    loadConfig({
+      PORT: "0",
+      VICINITY_HOST: "127.0.0.1",
+      VICINITY_KV: "/tmp/x.kv",
+      VICINITY_ALLOWED_ORIGINS: "https://vicinity.example",
+      VICINITY_SESSION_DAYS: "7",
+      VICINITY_COOKIE_SECURE: "true",
+      VICINITY_LOG_LEVEL: "warn",
+    }),
+    {
+      port: 0,
+      host: "127.0.0.1",
+      kvPath: "/tmp/x.kv",
+      allowedOrigins: ["https://vicinity.example"],
+      sessionTtlMs: 7 * 86_400_000,
+      cookieSecure: "always",
+      logLevel: "warn",
+    },
+  );
+  assert.equal(loadConfig({ PORT: "65535" }).port, 65535);
+  assert.equal(
+    loadConfig({ VICINITY_COOKIE_SECURE: "false" }).cookieSecure,
+    "never",
+  );
+});
+
+Deno.test("loadConfig - a bad PORT is an Error naming PORT", () => {
+  for (const port of ["abc", "65536", "-1", "80.5", "8000x"]) {
+    assertRefused({ PORT: port }, "PORT");
+  }
+});
+
+Deno.test("loadConfig - a bad origin is an Error naming VICINITY_ALLOWED_ORIGINS and the entry", () => {
+  for (
+    const bad of [
+      "example.com",
+      "https://example.com/app",
+      "https://example.com?x=1",
+      "file:///etc/passwd",
+      "https://ok.example,not an origin",
+    ]
+  ) {
+    assertRefused(
+      { VICINITY_ALLOWED_ORIGINS: bad },
+      "VICINITY_ALLOWED_ORIGINS",
+    );
+  }
+  assert.throws(
+    () => loadConfig({ VICINITY_ALLOWED_ORIGINS: "https://a.example/x" }),
+    /"https:\/\/a\.example\/x" is not an origin/,
+  );
+});
+
+Deno.test("loadConfig - origins are split on commas, trimmed, and lose a trailing slash", () => {
+  const config = loadConfig({
+    VICINITY_ALLOWED_ORIGINS:
+      " https://a.example , http://localhost:5173/,,https://b.example:8443 ,",
+  });
+  assert.deepEqual(config.allowedOrigins, [
+    "https://a.example",
+    "http://localhost:5173",
+    "https://b.example:8443",
+  ]);
+  assert.deepEqual(
+    loadConfig({ VICINITY_ALLOWED_ORIGINS: " , " }).allowedOrigins,
+    [],
+  );
+});
+
+Deno.test("loadConfig - every bad variable is listed at once", () => {
+  assertRefused(
+    {
+      PORT: "http",
+      VICINITY_SESSION_DAYS: "0",
+      VICINITY_COOKIE_SECURE: "yes",
+      VICINITY_LOG_LEVEL: "loud",
+    },
+    "PORT",
+    "VICINITY_SESSION_DAYS",
+    "VICINITY_COOKIE_SECURE",
+    "VICINITY_LOG_LEVEL",
+  );
+  assertRefused({ VICINITY_SESSION_DAYS: "366" }, "VICINITY_SESSION_DAYS");
+});
+
+Deno.test("loadConfig - an empty variable counts as unset", () => {
+  assert.equal(loadConfig({ VICINITY_KV: "" }).kvPath, "./data/vicinity.kv");
+  assert.equal(loadConfig({ VICINITY_LOG_LEVEL: "  " }).logLevel, "info");
+});
+
+Deno.test({
+  // z.coerce.number() turns "" into 0, so an empty PORT must be treated as unset.
+  name: "loadConfig - an empty PORT is not silently port 0",
+  fn() {
+    for (const port of ["", "  "]) {
+      let config;
+      try {
+        config = loadConfig({ PORT: port });
+      } catch (err) {
+        assert.match((err as Error).message, /^\s+PORT\b/m);
+        continue;
+      }
+      assert.equal(config.port, 8000, JSON.stringify(port));
+    }
+  },
+});
