@@ -1,4 +1,4 @@
-import { type Context, Hono } from "hono";
+import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import type { Config } from "../config.ts";
 import { createServices } from "../services/mod.ts";
@@ -9,6 +9,9 @@ import type { AppEnv } from "./env.ts";
 import { createOnError } from "./errors.ts";
 import { sessionMiddleware } from "./session.ts";
 import { createApiRoutes } from "../../routes/api/mod.ts";
+import { createWsRoutes } from "../../routes/api/ws.ts";
+import { createPageRoutes, renderErrorPage } from "../../routes/pages/mod.tsx";
+import { createHub } from "../chat/hub.ts";
 
 /** What createApp needs: KV, a clock and validated config; ids default to ULIDs. */
 export type AppDeps = {
@@ -18,20 +21,14 @@ export type AppDeps = {
   newId?: () => string;
 };
 
-function plainErrorPage(c: Context, e: AppError) {
-  const text = e.message.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-  return c.html(
-    `<!doctype html><title>Vicinity</title><p>${text}</p>`,
-    e.status,
-  );
-}
-
 /** Builds the whole HTTP application for one isolate. */
 export function createApp({ kv, config, clock = systemClock, newId }: AppDeps) {
   const services = createServices(
     { kv, clock, newId: newId ?? createIdFactory(clock) },
     { sessionTtlMs: config.sessionTtlMs },
   );
+  const hub = createHub({ kv, services });
+  services.signals.current = hub;
   const app = new Hono<AppEnv>();
   app.use(secureHeaders({
     contentSecurityPolicy: {
@@ -50,15 +47,18 @@ export function createApp({ kv, config, clock = systemClock, newId }: AppDeps) {
   app.use(async function inject(c, next) {
     c.set("services", services);
     c.set("config", config);
+    c.set("hub", hub);
     await next();
   });
   app.use(sessionMiddleware());
+  app.route("/api/v1", createWsRoutes());
   app.route("/api/v1", createApiRoutes());
-  const onError = createOnError(plainErrorPage);
+  app.route("/", createPageRoutes());
+  const onError = createOnError(renderErrorPage);
   app.notFound((c) =>
     onError(new AppError(404, "not_found", "No such page"), c)
   );
   app.onError(onError);
-  const shutdown = async () => {};
+  const shutdown = () => hub.close();
   return { app, services, shutdown };
 }

@@ -1,3 +1,4 @@
+import type { Hub } from "../chat/hub.ts";
 import type { Config } from "../config.ts";
 import type { User } from "../db/users.ts";
 import type { Services } from "../services/mod.ts";
@@ -8,6 +9,7 @@ export type AppEnv = {
   Variables: {
     services: Services;
     config: Config;
+    hub: Hub;
     user: User | null;
     token: string | null;
   };

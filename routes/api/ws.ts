@@ -1,0 +1,40 @@
+import { type Context, Hono } from "hono";
+import type { AppEnv } from "../../lib/http/env.ts";
+import { tokenOf } from "../../lib/http/session.ts";
+import { forbidden, unauthorized } from "../../lib/shared/errors.ts";
+
+/** Whether a browser Origin may open a socket: this server's own origin or a configured one. */
+function originAllowed(c: Context<AppEnv>, origin: string): boolean {
+  return origin === new URL(c.req.url).origin ||
+    c.var.config.allowedOrigins.includes(origin);
+}
+
+/**
+ * GET /api/v1/ws, the WebSocket endpoint (docs/protocol.md). Everything about the request is
+ * checked before the upgrade, since its headers are unreadable afterwards.
+ */
+export function createWsRoutes() {
+  return new Hono<AppEnv>().get("/ws", (c) => {
+    if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
+      c.header("Upgrade", "websocket");
+      return c.json({
+        error: {
+          code: "upgrade_required",
+          message: "Open this URL as a WebSocket",
+        },
+      }, 426);
+    }
+    // No Origin means a non-browser client, which cross-site request forgery cannot drive.
+    const origin = c.req.header("origin");
+    if (origin !== undefined && !originAllowed(c, origin)) {
+      throw forbidden("origin_not_allowed", "This origin may not connect");
+    }
+    // Credentials that fail are refused; none at all means an `auth` frame must come first.
+    if (tokenOf(c) !== null && !c.var.user) {
+      throw unauthorized("Session is not valid");
+    }
+    const { socket, response } = Deno.upgradeWebSocket(c.req.raw);
+    c.var.hub.accept(socket, c.var.user);
+    return response;
+  });
+}
