@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
 import { log } from "../log.ts";
 import { AppError, validation } from "../shared/errors.ts";
@@ -30,9 +31,12 @@ export function toAppError(err: unknown): AppError | null {
 /** Whether a request wants JSON (the API) rather than an HTML page. */
 export const wantsJson = (c: Context) => c.req.path.startsWith("/api/");
 
+/** What an HTML error page shows. */
+export type PageError = { status: ContentfulStatusCode; message: string };
+
 /** The app's one onError: the error shape for the API, an error page for HTML. */
 export function createOnError(
-  renderErrorPage: (c: Context, e: AppError) => Response,
+  renderErrorPage: (c: Context, e: PageError) => Response,
 ) {
   return (err: Error, c: Context): Response => {
     const appError = toAppError(err);
@@ -53,10 +57,7 @@ export function createOnError(
       error: { code: "internal", message: "Something went wrong" },
     };
     if (wantsJson(c)) return c.json(body, 500);
-    return renderErrorPage(
-      c,
-      new AppError(400, "internal", "Something went wrong"),
-    );
+    return renderErrorPage(c, { status: 500, message: body.error.message });
   };
 }
 

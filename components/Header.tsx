@@ -1,0 +1,42 @@
+import type { UserView } from "../lib/shared/schemas.ts";
+
+/** The site header: brand, navigation and who is signed in (with a sign-out form). */
+export default function Header({ user }: { user: UserView | null }) {
+  return (
+    <header class="site-header">
+      <div class="container site-header__inner">
+        <a class="brand" href="/">Vicinity</a>
+        <nav aria-label="Main">
+          <ul class="nav">
+            <li>
+              <a href="/">Nearby</a>
+            </li>
+            {user
+              ? (
+                <li class="nav__user">
+                  <span class="nav__name" title={`@${user.handle}`}>
+                    {user.displayName}
+                  </span>
+                  <form method="post" action="/logout" class="inline-form">
+                    <button type="submit" class="button button--quiet">
+                      Sign out
+                    </button>
+                  </form>
+                </li>
+              )
+              : (
+                <>
+                  <li>
+                    <a href="/login">Sign in</a>
+                  </li>
+                  <li>
+                    <a href="/register">Register</a>
+                  </li>
+                </>
+              )}
+          </ul>
+        </nav>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,49 @@
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { serveStatic } from "hono/deno";
+import { etag } from "hono/etag";
+import { fileURLToPath } from "node:url";
+import ErrorPage, { errorTitle } from "../../components/ErrorPage.tsx";
+import type { AppEnv } from "../../lib/http/env.ts";
+import { render } from "../../lib/http/render.tsx";
+import type { PageError } from "../../lib/http/errors.ts";
+import { createAuthPages } from "./auth.tsx";
+import { createRoomPages } from "./rooms.tsx";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+/** Serves static/ with an ETag; island bundles keep their names across builds, so they revalidate. */
+function staticFiles() {
+  return [
+    etag(),
+    serveStatic<AppEnv>({
+      root: ROOT,
+      onFound: (path, c) => {
+        c.header(
+          "Cache-Control",
+          path.includes("/static/build/")
+            ? "public, no-cache"
+            : "public, max-age=3600",
+        );
+      },
+    }),
+  ] as const;
+}
+
+/** The HTML pages and the static files they use. */
+export function createPageRoutes() {
+  const pages = new Hono<AppEnv>();
+  pages.use("/static/*", ...staticFiles());
+  pages.route("/", createAuthPages());
+  pages.route("/", createRoomPages());
+  return pages;
+}
+
+/** The HTML error page; an unknown fault arrives as code "internal" and is shown as a 500. */
+export function renderErrorPage(c: Context, e: PageError): Response {
+  const { status } = e;
+  return render(c, <ErrorPage status={status} message={e.message} />, {
+    title: errorTitle(status),
+    status,
+  });
+}

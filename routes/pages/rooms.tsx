@@ -1,0 +1,94 @@
+import type { Context } from "hono";
+import { Hono } from "hono";
+import RoomHeader from "../../components/RoomHeader.tsx";
+import Welcome from "../../components/Welcome.tsx";
+import Chat from "../../islands/Chat.tsx";
+import JoinRoom from "../../islands/JoinRoom.tsx";
+import NearbyRooms from "../../islands/NearbyRooms.tsx";
+import type { User } from "../../lib/db/users.ts";
+import type { AppEnv } from "../../lib/http/env.ts";
+import { Island } from "../../lib/http/island.tsx";
+import { render } from "../../lib/http/render.tsx";
+import { AppError, notFound } from "../../lib/shared/errors.ts";
+import { CHAT_HISTORY_LIMIT } from "../../lib/shared/island_props.ts";
+import type { MessageView } from "../../lib/shared/schemas.ts";
+import { UlidSchema } from "../../lib/shared/schemas.ts";
+
+/** The member's recent history, or null when the user has not joined the room. */
+async function historyFor(
+  c: Context<AppEnv>,
+  user: User,
+  roomId: string,
+): Promise<MessageView[] | null> {
+  try {
+    const page = await c.var.services.chat.listMessages(user, roomId, {
+      limit: CHAT_HISTORY_LIMIT,
+    });
+    return page.items;
+  } catch (err) {
+    if (err instanceof AppError && err.code === "not_member") return null;
+    throw err;
+  }
+}
+
+async function roomPage(c: Context<AppEnv>) {
+  const user = c.var.user;
+  if (!user) {
+    const next = encodeURIComponent(new URL(c.req.url).pathname);
+    return c.redirect(`/login?next=${next}`, 303);
+  }
+  const id = UlidSchema.safeParse(c.req.param("id"));
+  if (!id.success) throw notFound("Room");
+  const room = await c.var.services.rooms.getRoomView(id.data);
+  const history = await historyFor(c, user, room.id);
+  const me = { id: user.id, displayName: user.displayName };
+  const body = history
+    ? (
+      <Island
+        name="Chat"
+        component={Chat}
+        props={{ roomId: room.id, me, history }}
+      />
+    )
+    : (
+      <Island
+        name="JoinRoom"
+        component={JoinRoom}
+        props={{
+          roomId: room.id,
+          roomName: room.name,
+          radiusM: room.radiusM,
+          category: room.category,
+        }}
+      />
+    );
+  return render(
+    c,
+    <div class="room-page">
+      <RoomHeader room={room} />
+      {body}
+    </div>,
+    { title: room.name, islands: [history ? "Chat" : "JoinRoom"] },
+  );
+}
+
+/** "/" (welcome or rooms nearby) and "/rooms/:id" (the chat, or how to join it). */
+export function createRoomPages() {
+  return new Hono<AppEnv>()
+    .get("/", (c) => {
+      if (!c.var.user) return render(c, <Welcome />, { title: "Vicinity" });
+      return render(
+        c,
+        <>
+          <h1 class="visually-hidden">Rooms nearby</h1>
+          <Island
+            name="NearbyRooms"
+            component={NearbyRooms}
+            props={{ radiusM: 1000 }}
+          />
+        </>,
+        { title: "Rooms nearby", islands: ["NearbyRooms"] },
+      );
+    })
+    .get("/rooms/:id", roomPage);
+}
