@@ -38,6 +38,8 @@ export type ConnectionDeps = HandlerDeps & {
 export type Connection = {
   /** Closes the socket with `code` and resolves once it is closed (or after a short wait). */
   shutdown(code: number, reason: string): Promise<void>;
+  /** Ends this socket's subscription to a room if it belongs to `userId`; sends `unsubscribed`. */
+  dropRoom(roomId: string, userId: string): void;
 };
 
 /**
@@ -124,6 +126,13 @@ export function openConnection(
   socket.onerror = () => {};
 
   return {
+    dropRoom(roomId, userId) {
+      const sub = session.subs.get(roomId);
+      if (!sub || session.user?.id !== userId) return;
+      sub.stop();
+      session.subs.delete(roomId);
+      session.send({ type: "unsubscribed", room: roomId });
+    },
     async shutdown(code, reason) {
       session.end(code, reason);
       let timer: ReturnType<typeof setTimeout> | undefined;

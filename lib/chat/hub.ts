@@ -20,6 +20,8 @@ export type Hub = {
   readonly isolate: string;
   /** Wakes the room's local feed and hints every other isolate; called after a commit. */
   notify(roomId: string, seq: number): void;
+  /** Ends a user's subscriptions to a room here and, over the channel, on every isolate. */
+  memberLeft(roomId: string, userId: string): void;
   /** Takes over an upgraded socket; `user` is null when it must send an `auth` frame. */
   accept(socket: WebSocket, user: User | null): void;
   /** Adds a local subscriber at `cursor`; the feed offers it seq cursor+1 onwards. */
@@ -45,12 +47,16 @@ export function createHub({ kv, services, flow }: {
   const channel = new BroadcastChannel(ROOMS_CHANNEL);
   let closed = false;
 
-  // At-most-once and only a hint: a lost one costs latency, never a message (kv.watch).
+  const dropLocal = (roomId: string, userId: string) => {
+    for (const c of connections) c.dropRoom(roomId, userId);
+  };
+
+  // At-most-once: a lost head hint costs latency, never a message (kv.watch is the truth).
   channel.onmessage = (e: MessageEvent) => {
-    const { room, seq } = (e.data ?? {}) as { room?: unknown; seq?: unknown };
-    if (typeof room === "string" && typeof seq === "number") {
-      feeds.get(room)?.hint(seq);
-    }
+    const { room, seq, left } = (e.data ?? {}) as Record<string, unknown>;
+    if (typeof room !== "string") return;
+    if (typeof seq === "number") feeds.get(room)?.hint(seq);
+    if (typeof left === "string") dropLocal(room, left);
   };
 
   const hub: Hub = {
@@ -59,6 +65,11 @@ export function createHub({ kv, services, flow }: {
       if (closed) return;
       feeds.get(roomId)?.hint(seq);
       channel.postMessage({ room: roomId, seq });
+    },
+    memberLeft(roomId, userId) {
+      if (closed) return;
+      dropLocal(roomId, userId);
+      channel.postMessage({ room: roomId, left: userId });
     },
     accept(socket, user) {
       const conn = openConnection(socket, user, {

@@ -4,10 +4,8 @@ import type { User } from "../db/users.ts";
 import { notFound } from "../shared/errors.ts";
 import type { MessageView, Page } from "../shared/schemas.ts";
 import { LIMITS } from "./limits.ts";
+import type { RoomSignals } from "./signals.ts";
 import type { RoomService } from "./rooms.ts";
-
-/** Told after a message commits, so this isolate's fan-out can deliver it at once. */
-export type RoomSignals = { notify(roomId: string, seq: number): void };
 
 /** A stored message as clients see it. */
 export function toMessageView(m: Message): MessageView {

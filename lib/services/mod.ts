@@ -6,7 +6,8 @@ import { createSessions } from "../db/sessions.ts";
 import type { Store } from "../db/store.ts";
 import { createUsers } from "../db/users.ts";
 import { createAccounts } from "./accounts.ts";
-import { createChatService, type RoomSignals } from "./chat.ts";
+import { createChatService } from "./chat.ts";
+import { silentSignals } from "./signals.ts";
 import { createRoomService } from "./rooms.ts";
 
 /** Every service, built over one store; routes, sockets, the CLI and tests share them. */
@@ -20,15 +21,16 @@ export function createServices(store: Store, opts: { sessionTtlMs: number }) {
     messages: createMessages(store),
   };
   const { users, limits } = repos;
+  // The fan-out hub is built after the services it uses, so it plugs itself in here.
+  const signals = silentSignals();
   const rooms = createRoomService(
     repos.rooms,
     repos.members,
     users,
     limits,
     store.clock,
+    signals,
   );
-  // The fan-out hub is built after the services it uses, so it plugs itself in here.
-  const signals: { current: RoomSignals } = { current: { notify() {} } };
   return {
     store,
     /** The repositories, for the CLI and the fan-out, which need no per-user rules. */

@@ -19,6 +19,7 @@ import type {
   RoomView,
   UserView,
 } from "../shared/schemas.ts";
+import type { RoomSignals } from "./signals.ts";
 import { LIMITS } from "./limits.ts";
 
 /** A join needs a fix at least this precise, in metres. */
@@ -36,6 +37,7 @@ export function createRoomService(
   users: Users,
   limits: RateLimits,
   clock: Clock,
+  signals: { current: RoomSignals },
 ) {
   async function toViews(list: Room[]): Promise<RoomView[]> {
     const stats = await rooms.getRoomStats(list.map((r) => r.id));
@@ -126,7 +128,9 @@ export function createRoomService(
     /** Leaves a room; leaving a room you are not in is not an error. */
     async leaveRoom(user: User, roomId: string): Promise<void> {
       await requireRoom(roomId);
-      await members.deleteMember(roomId, user.id);
+      if (await members.deleteMember(roomId, user.id)) {
+        signals.current.memberLeft(roomId, user.id);
+      }
     },
 
     /** A page of a room's members, for members only. */
