@@ -26,6 +26,11 @@ const EnvSchema = z.object({
     .min(0, "must be 0–65535").max(65535, "must be 0–65535").default(8000),
   VICINITY_HOST: z.string().min(1).default("0.0.0.0"),
   VICINITY_KV: z.string().min(1).default("./data/vicinity.kv"),
+  VICINITY_PUBLIC_URL: z.url({
+    protocol: /^https?$/,
+    error: "must be an http(s) URL",
+  })
+    .optional(),
   VICINITY_ALLOWED_ORIGINS: OriginListSchema.default([]),
   VICINITY_SESSION_DAYS: z.coerce.number({ error: "must be a number of days" })
     .int("must be 1–365").min(1, "must be 1–365").max(365, "must be 1–365")
@@ -41,6 +46,8 @@ export type Config = {
   port: number;
   host: string;
   kvPath: string;
+  /** The origin browsers use when the server sits behind a proxy; null = the request's. */
+  publicOrigin: string | null;
   allowedOrigins: string[];
   sessionTtlMs: number;
   cookieSecure: "auto" | "always" | "never";
@@ -66,6 +73,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT,
     host: e.VICINITY_HOST,
     kvPath: e.VICINITY_KV,
+    publicOrigin: e.VICINITY_PUBLIC_URL
+      ? new URL(e.VICINITY_PUBLIC_URL).origin
+      : null,
     allowedOrigins: e.VICINITY_ALLOWED_ORIGINS,
     sessionTtlMs: e.VICINITY_SESSION_DAYS * 86_400_000,
     cookieSecure: e.VICINITY_COOKIE_SECURE === "auto"

@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../../lib/http/env.ts";
 import { validationHook } from "../../lib/http/errors.ts";
+import { cookieWritesFromOwnOrigin } from "../../lib/http/origin.ts";
 import { AppError } from "../../lib/shared/errors.ts";
 import { authRoutes } from "./auth.ts";
 import { messageRoutes } from "./messages.ts";
@@ -23,6 +24,7 @@ export function createApiRoutes() {
       );
     },
   }));
+  api.use(cookieWritesFromOwnOrigin());
   api.route("/", authRoutes);
   api.route("/", roomRoutes);
   api.route("/", messageRoutes);

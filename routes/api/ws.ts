@@ -1,13 +1,8 @@
-import { type Context, Hono } from "hono";
+import { Hono } from "hono";
 import type { AppEnv } from "../../lib/http/env.ts";
+import { isSocketOrigin } from "../../lib/http/origin.ts";
 import { tokenOf } from "../../lib/http/session.ts";
 import { forbidden, unauthorized } from "../../lib/shared/errors.ts";
-
-/** Whether a browser Origin may open a socket: this server's own origin or a configured one. */
-function originAllowed(c: Context<AppEnv>, origin: string): boolean {
-  return origin === new URL(c.req.url).origin ||
-    c.var.config.allowedOrigins.includes(origin);
-}
 
 /**
  * GET /api/v1/ws, the WebSocket endpoint (docs/protocol.md). Everything about the request is
@@ -26,7 +21,7 @@ export function createWsRoutes() {
     }
     // No Origin means a non-browser client, which cross-site request forgery cannot drive.
     const origin = c.req.header("origin");
-    if (origin !== undefined && !originAllowed(c, origin)) {
+    if (origin !== undefined && !isSocketOrigin(c, origin)) {
       throw forbidden("origin_not_allowed", "This origin may not connect");
     }
     // Credentials that fail are refused; none at all means an `auth` frame must come first.

@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type * as z from "zod";
 import AuthForm, { type AuthFormProps } from "../../components/AuthForm.tsx";
 import type { AppEnv } from "../../lib/http/env.ts";
+import { requireOwnOrigin } from "../../lib/http/origin.ts";
 import { render } from "../../lib/http/render.tsx";
 import {
   clearSessionCookie,
@@ -16,13 +17,7 @@ import {
   LoginInputSchema,
   RegisterInputSchema,
 } from "../../lib/shared/schemas.ts";
-import {
-  fieldErrors,
-  formLimit,
-  readForm,
-  requireSameOrigin,
-  safeNext,
-} from "./forms.ts";
+import { fieldErrors, formLimit, readForm, safeNext } from "./forms.ts";
 
 const WORDING = {
   handle: "Use 3–32 letters, digits or underscores",
@@ -67,7 +62,7 @@ function prepare(mode: Mode, fields: Record<string, string>): Attempt {
 
 /** Validates the form, signs in through the service, and redirects or re-renders. */
 async function submit(c: Context<AppEnv>, mode: Mode) {
-  requireSameOrigin(c);
+  requireOwnOrigin(c);
   const fields = await readForm(c);
   const next = safeNext(fields.next);
   const values = { handle: fields.handle, displayName: fields.displayName };
@@ -108,7 +103,7 @@ export function createAuthPages() {
     .get("/login", (c) => show(c, "login"))
     .post("/login", formLimit, (c) => submit(c, "login"))
     .post("/logout", formLimit, async (c) => {
-      requireSameOrigin(c);
+      requireOwnOrigin(c);
       if (c.var.token) await c.var.services.accounts.logout(c.var.token);
       clearSessionCookie(c);
       return c.redirect("/", 303);

@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
 import type { AppEnv } from "../../lib/http/env.ts";
-import { AppError, forbidden } from "../../lib/shared/errors.ts";
+import { AppError } from "../../lib/shared/errors.ts";
 
 /** Largest form body the pages read, in bytes. */
 export const MAX_FORM_BYTES = 16 * 1024;
@@ -14,17 +14,6 @@ export const formLimit: MiddlewareHandler<AppEnv> = bodyLimit({
     throw new AppError(413, "payload_too_large", "That form was too large");
   },
 });
-
-/**
- * Refuses a form POST sent from another site (403). Browsers always send Origin on a
- * cross-site POST, so an absent header is a same-site or non-browser client.
- */
-export function requireSameOrigin(c: Context<AppEnv>): void {
-  const origin = c.req.header("origin");
-  if (origin !== undefined && origin !== new URL(c.req.url).origin) {
-    throw forbidden("bad_origin", "This form was sent from another site");
-  }
-}
 
 /** A redirect target that stays on this site: a relative path, otherwise "/". */
 export function safeNext(raw: unknown): string {

@@ -25,6 +25,7 @@ Deno.test("loadConfig - an empty environment gives the defaults", () => {
     port: 8000,
     host: "0.0.0.0",
     kvPath: "./data/vicinity.kv",
+    publicOrigin: null,
     allowedOrigins: [],
     sessionTtlMs: 30 * 86_400_000,
     cookieSecure: "auto",
@@ -38,6 +39,7 @@ Deno.test("loadConfig - reads and converts every variable", () => {
       PORT: "0",
       VICINITY_HOST: "127.0.0.1",
       VICINITY_KV: "/tmp/x.kv",
+      VICINITY_PUBLIC_URL: "https://chat.example/some/path",
       VICINITY_ALLOWED_ORIGINS: "https://vicinity.example",
       VICINITY_SESSION_DAYS: "7",
       VICINITY_COOKIE_SECURE: "true",
@@ -47,6 +49,7 @@ Deno.test("loadConfig - reads and converts every variable", () => {
       port: 0,
       host: "127.0.0.1",
       kvPath: "/tmp/x.kv",
+      publicOrigin: "https://chat.example",
       allowedOrigins: ["https://vicinity.example"],
       sessionTtlMs: 7 * 86_400_000,
       cookieSecure: "always",
@@ -139,4 +142,12 @@ Deno.test({
       assert.equal(config.port, 8000, JSON.stringify(port));
     }
   },
+});
+
+Deno.test("loadConfig - VICINITY_PUBLIC_URL must be an http(s) URL", () => {
+  assertRefused({ VICINITY_PUBLIC_URL: "chat.example" }, "VICINITY_PUBLIC_URL");
+  assertRefused(
+    { VICINITY_PUBLIC_URL: "ftp://chat.example" },
+    "VICINITY_PUBLIC_URL",
+  );
 });

@@ -1,0 +1,42 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { getCookie } from "hono/cookie";
+import { forbidden } from "../shared/errors.ts";
+import type { AppEnv } from "./env.ts";
+import { SESSION_COOKIE } from "./session.ts";
+
+/** This server's origin as browsers see it: VICINITY_PUBLIC_URL's, else the request URL's. */
+export function ownOrigin(c: Context<AppEnv>): string {
+  return c.var.config.publicOrigin ?? new URL(c.req.url).origin;
+}
+
+/** Whether a browser may open the WebSocket from `origin`: ours or a configured one. */
+export function isSocketOrigin(c: Context<AppEnv>, origin: string): boolean {
+  return origin === ownOrigin(c) ||
+    c.var.config.allowedOrigins.includes(origin);
+}
+
+/** Refuses (403 `bad_origin`) a request a browser sent from another site, if it says so. */
+export function requireOwnOrigin(c: Context<AppEnv>): void {
+  // Browsers always send Origin on cross-site POSTs; an absent one is same-site or not a browser.
+  const origin = c.req.header("origin");
+  if (origin !== undefined && origin !== ownOrigin(c)) {
+    throw forbidden("bad_origin", "This request was sent from another site");
+  }
+}
+
+/**
+ * Defense in depth against cross-site writes riding on the session cookie (SameSite=Lax and
+ * JSON-only bodies already stop them): unsafe requests authenticated by cookie alone must
+ * come from our own origin. Bearer-token requests cannot be forged by a browser.
+ */
+export function cookieWritesFromOwnOrigin(): MiddlewareHandler<AppEnv> {
+  return async function cookieWrites(c, next) {
+    const unsafe = !["GET", "HEAD", "OPTIONS"].includes(c.req.method);
+    if (
+      unsafe && !c.req.header("authorization") && getCookie(c, SESSION_COOKIE)
+    ) {
+      requireOwnOrigin(c);
+    }
+    await next();
+  };
+}
