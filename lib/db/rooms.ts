@@ -1,8 +1,9 @@
 import {
   coverCircle,
   encodeGeohash,
+  FIRST_SEARCH_RADIUS_M,
   geohashRange,
-  searchRadii,
+  nextSearchRadius,
 } from "../geo/cover.ts";
 import { distanceM, type LatLng } from "../geo/distance.ts";
 import type { CreateRoomInput, RoomCategory } from "../shared/schemas.ts";
@@ -129,11 +130,12 @@ export function createRooms({ kv, clock, newId }: Store) {
       limit: number,
     ): Promise<NearbyRoom[]> {
       const now = clock.now();
-      let found: { id: string; distanceM: number }[] = [];
-      for (const r of searchRadii(radiusM)) {
+      let r = Math.min(radiusM, FIRST_SEARCH_RADIUS_M);
+      let found = await scanCells(center, r, now);
+      // Every room within r was seen, so once `limit` are found the nearest are among them.
+      while (found.length < limit && r < radiusM) {
+        r = nextSearchRadius(r, found.length, limit, radiusM);
         found = await scanCells(center, r, now);
-        // Every room within r was seen, so the nearest `limit` of them are the answer.
-        if (found.length >= limit) break;
       }
       found.sort((a, b) => a.distanceM - b.distanceM || (a.id < b.id ? -1 : 1));
       const top = found.slice(0, limit);

@@ -6,8 +6,10 @@ import { EARTH_RADIUS_M, type LatLng } from "./distance.ts";
 export const INDEX_PRECISION = 9;
 
 const DEG = 180 / Math.PI;
-const FIRST_SEARCH_RADIUS_M = 250;
-const SEARCH_GROWTH = 4;
+/** Where a nearest-first search starts, in metres. */
+export const FIRST_SEARCH_RADIUS_M = 250;
+const MIN_GROWTH = 1.25;
+const MAX_GROWTH = 4;
 
 type Box = { minLat: number; minLng: number; maxLat: number; maxLng: number };
 type Grid = {
@@ -132,16 +134,17 @@ export function geohashRange(prefix: string): { start: string; end: string } {
   return { start: prefix, end: `${prefix}~` };
 }
 
-/** Radii a nearest-first search widens through: from 250 m growing fourfold, ending at `radiusM`. */
-export function searchRadii(radiusM: number): number[] {
-  const radii: number[] = [];
-  for (
-    let r = Math.min(radiusM, FIRST_SEARCH_RADIUS_M);
-    r < radiusM;
-    r *= SEARCH_GROWTH
-  ) {
-    radii.push(r);
-  }
-  radii.push(radiusM);
-  return radii;
+/**
+ * The next radius a nearest-first search widens to after finding `found` of `limit` rooms
+ * within `r`. Rooms grow with area (r²), so it aims at the radius the density seen so far
+ * says holds `limit`, plus 30%; it grows at least 1.25× and at most 4×, never past `maxR`.
+ */
+export function nextSearchRadius(
+  r: number,
+  found: number,
+  limit: number,
+  maxR: number,
+): number {
+  const aim = found === 0 ? MAX_GROWTH : Math.sqrt((1.3 * limit) / found);
+  return Math.min(maxR, r * Math.min(MAX_GROWTH, Math.max(MIN_GROWTH, aim)));
 }

@@ -7,7 +7,7 @@ import {
   coverCircle,
   encodeGeohash,
   geohashRange,
-  searchRadii,
+  nextSearchRadius,
 } from "../../lib/geo/cover.ts";
 
 const RAD = Math.PI / 180;
@@ -138,13 +138,40 @@ Deno.test("geohashRange - brackets every hash under the prefix and no neighbour'
   }
 });
 
-Deno.test("searchRadii - grows fourfold from 250 m and ends at the radius", () => {
-  assert.deepEqual(searchRadii(10_000), [250, 1_000, 4_000, 10_000]);
-  assert.deepEqual(searchRadii(100), [100]);
-  assert.deepEqual(searchRadii(1_000), [250, 1_000]);
-  for (const radius of [1, 250, 251, 999, 4_000, 50_000, 123_456]) {
-    const radii = searchRadii(radius);
-    assert.equal(radii.at(-1), radius);
-    assert.ok(radii.every((r, i) => i === 0 || r > radii[i - 1]), `${radii}`);
+Deno.test("nextSearchRadius - sizes the next step from the density found so far", () => {
+  // 28 of 50 within 250 m: aim at sqrt(1.3 * 50 / 28) = 1.52x, not a blind 4x.
+  assert.equal(Math.round(nextSearchRadius(250, 28, 50, 10_000)), 381);
+  assert.equal(
+    nextSearchRadius(250, 0, 50, 10_000),
+    1_000,
+    "nothing found: grow 4x",
+  );
+  assert.equal(
+    nextSearchRadius(250, 1, 50, 10_000),
+    1_000,
+    "growth is capped at 4x",
+  );
+  assert.equal(
+    nextSearchRadius(250, 49, 50, 10_000),
+    312.5,
+    "growth is at least 1.25x",
+  );
+  assert.equal(
+    nextSearchRadius(4_000, 0, 50, 5_000),
+    5_000,
+    "never past the radius asked",
+  );
+  for (const found of [0, 1, 10, 49]) {
+    let r = 100;
+    for (let i = 0; i < 40 && r < 50_000; i++) {
+      const next = nextSearchRadius(r, found, 50, 50_000);
+      assert.ok(next > r && next <= 50_000, `${r} -> ${next}`);
+      r = next;
+    }
+    assert.equal(
+      r,
+      50_000,
+      "a search always reaches the radius it was asked for",
+    );
   }
 });
