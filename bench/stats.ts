@@ -1,0 +1,63 @@
+/** Number and text helpers shared by the benchmarks. */
+
+/** A seeded PRNG (mulberry32) so every run queries the same points; never Math.random. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** Latency summary in milliseconds. */
+export type Summary = {
+  n: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  mean: number;
+};
+
+/** Nearest-rank percentiles of the finite values of a sample; none gives NaN everywhere. */
+export function summarize(samples: number[]): Summary {
+  const s = Float64Array.from(samples.filter(Number.isFinite)).sort();
+  const at = (p: number) =>
+    s.length ? s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)] : NaN;
+  const sum = s.reduce((a, b) => a + b, 0);
+  return {
+    n: s.length,
+    p50: at(0.5),
+    p95: at(0.95),
+    p99: at(0.99),
+    max: s.length ? s[s.length - 1] : NaN,
+    mean: s.length ? sum / s.length : NaN,
+  };
+}
+
+/** Mean of a list, NaN when empty. */
+export function mean(xs: number[]): number {
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
+}
+
+/** A number with fixed decimals, or "-" when not finite. */
+export function fmt(x: number, digits = 2): string {
+  return Number.isFinite(x) ? x.toFixed(digits) : "-";
+}
+
+/** A plain-text table with right-aligned columns. */
+export function table(head: string[], rows: (string | number)[][]): string {
+  const cells = [head, ...rows.map((r) => r.map(String))];
+  const widths = head.map((_, i) =>
+    Math.max(...cells.map((r) => (r[i] ?? "").length))
+  );
+  const line = (r: string[]) =>
+    r.map((c, i) => c.padStart(widths[i])).join("  ");
+  return [
+    line(cells[0]),
+    widths.map((w) => "-".repeat(w)).join("  "),
+    ...cells.slice(1).map(line),
+  ].join("\n");
+}
