@@ -1,4 +1,7 @@
 /** A lean WebSocket client for the fan-out benchmark: one parsed-frame callback per socket. */
+import { within } from "../tests/helpers/ws.ts";
+
+export { within };
 
 /** A server frame as the benchmark reads it. */
 // deno-lint-ignore no-explicit-any
@@ -18,23 +21,6 @@ const HeaderedWebSocket = WebSocket as unknown as new (
   url: string,
   opts: { headers: Record<string, string> },
 ) => WebSocket;
-
-/** Waits for a promise, or rejects naming `what` after `ms`. */
-export async function within<T>(
-  p: Promise<T>,
-  ms: number,
-  what: string,
-): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([p, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 function connect(base: string, token: string): Promise<BenchSocket> {
   const url = `${base.replace(/^http/, "ws")}/api/v1/ws`;

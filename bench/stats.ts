@@ -1,15 +1,6 @@
 /** Number and text helpers shared by the benchmarks. */
 
-/** A seeded PRNG (mulberry32) so every run queries the same points; never Math.random. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export { mulberry32 } from "../lib/shared/random.ts";
 
 /** Latency summary in milliseconds. */
 export type Summary = {

@@ -4,13 +4,12 @@ import { formatDistance } from "../components/format.ts";
 import type { JoinRoomProps } from "../lib/shared/island_props.ts";
 import { RoomViewSchema } from "../lib/shared/schemas.ts";
 import { apiJson } from "./api_client.ts";
-import { useHydrated, usePosition } from "./hooks.ts";
+import { useHydrated, useLocationPanel } from "./hooks.ts";
 
 /** Lets a non-member join a room from inside its radius, then reloads into the chat. */
 export default function JoinRoom(props: JoinRoomProps) {
   const hydrated = useHydrated();
-  const pos = usePosition();
-  const [manualError, setManualError] = useState("");
+  const { pos, panel } = useLocationPanel(hydrated);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState("");
 
@@ -32,19 +31,7 @@ export default function JoinRoom(props: JoinRoomProps) {
         You are not in this room yet. You can join from within{" "}
         {formatDistance(props.radiusM)} of its centre.
       </p>
-      <LocationPanel
-        fix={pos.fix}
-        status={pos.status}
-        message={pos.message}
-        disabled={!hydrated}
-        manualError={manualError}
-        onManual={(lat, lng) => {
-          setManualError("");
-          pos.setManual(lat, lng);
-        }}
-        onManualError={setManualError}
-        onRetry={pos.locate}
-      />
+      <LocationPanel {...panel} />
       <button
         type="button"
         class="button button--primary"

@@ -14,15 +14,14 @@ import {
   RoomViewSchema,
 } from "../lib/shared/schemas.ts";
 import { apiJson } from "./api_client.ts";
-import { useHydrated, usePosition } from "./hooks.ts";
+import { useHydrated, useLocationPanel } from "./hooks.ts";
 
 const NearbyListSchema = z.object({ items: z.array(NearbyRoomViewSchema) });
 
 /** Finds rooms around the browser's position, joins one, or creates one here. */
 export default function NearbyRooms(props: NearbyRoomsProps) {
   const hydrated = useHydrated();
-  const pos = usePosition();
-  const [manualError, setManualError] = useState("");
+  const { pos, panel } = useLocationPanel(hydrated);
   const [radius, setRadius] = useState(props.radiusM);
   const [rooms, setRooms] = useState<NearbyRoomView[] | null>(null);
   const [listError, setListError] = useState("");
@@ -70,19 +69,7 @@ export default function NearbyRooms(props: NearbyRoomsProps) {
 
   return (
     <div class="stack">
-      <LocationPanel
-        fix={fix}
-        status={pos.status}
-        message={pos.message}
-        disabled={!hydrated}
-        manualError={manualError}
-        onManual={(lat, lng) => {
-          setManualError("");
-          pos.setManual(lat, lng);
-        }}
-        onManualError={setManualError}
-        onRetry={pos.locate}
-      />
+      <LocationPanel {...panel} />
       <section
         aria-labelledby="nearby-heading"
         aria-busy={fix !== null && rooms === null}

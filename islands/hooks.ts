@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
+import type { LocationPanelProps } from "../components/LocationPanel.tsx";
 import type { Fix } from "../lib/shared/schemas.ts";
 import { formatDistance } from "../components/format.ts";
 
@@ -80,4 +81,26 @@ export function usePosition(): PositionState {
       message: "Using the position you entered.",
     }), []);
   return { ...state, locate, setManual };
+}
+
+/** The browser's position plus the props that wire a LocationPanel to it. */
+export function useLocationPanel(
+  hydrated: boolean,
+): { pos: PositionState; panel: LocationPanelProps } {
+  const pos = usePosition();
+  const [manualError, setManualError] = useState("");
+  const panel: LocationPanelProps = {
+    fix: pos.fix,
+    status: pos.status,
+    message: pos.message,
+    disabled: !hydrated,
+    manualError,
+    onManual: (lat, lng) => {
+      setManualError("");
+      pos.setManual(lat, lng);
+    },
+    onManualError: setManualError,
+    onRetry: pos.locate,
+  };
+  return { pos, panel };
 }

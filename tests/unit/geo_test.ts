@@ -1,6 +1,7 @@
 // @ts-types="@types/ngeohash"
 import geohash from "ngeohash";
 import assert from "node:assert/strict";
+import { mulberry32 } from "../../lib/shared/random.ts";
 import { distanceM, EARTH_RADIUS_M } from "../../lib/geo/distance.ts";
 import type { LatLng } from "../../lib/geo/distance.ts";
 import {
@@ -13,16 +14,6 @@ import {
 const RAD = Math.PI / 180;
 const ll = (lat: number, lng: number): LatLng => ({ lat, lng });
 const PARIS = ll(48.8566, 2.3522);
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function destination(from: LatLng, bearingDeg: number, meters: number): LatLng {
   const d = meters / EARTH_RADIUS_M, θ = bearingDeg * RAD, φ1 = from.lat * RAD;
