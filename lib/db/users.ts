@@ -2,7 +2,7 @@ import type { PasswordHash } from "../auth/password.ts";
 import { conflict } from "../shared/errors.ts";
 import type { UserView } from "../shared/schemas.ts";
 import { keys } from "./keys.ts";
-import { retryCommit, type Store } from "./store.ts";
+import { getManyBatched, retryCommit, type Store } from "./store.ts";
 
 /** A user as stored. */
 export type User = {
@@ -47,6 +47,15 @@ export function createUsers({ kv, clock, newId }: Store) {
     /** A user by id, or null. */
     async getUser(id: string): Promise<User | null> {
       return (await kv.get<User>(keys.user(id))).value;
+    },
+
+    /** Users by id, in the order given (null where unknown), read in batches. */
+    async getUsers(ids: string[]): Promise<(User | null)[]> {
+      const entries = await getManyBatched<User>(
+        kv,
+        ids.map((id) => keys.user(id)),
+      );
+      return entries.map((e) => e.value);
     },
 
     /** A user by handle (case-insensitive), or null. */

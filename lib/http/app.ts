@@ -10,7 +10,11 @@ import { createOnError } from "./errors.ts";
 import { sessionMiddleware } from "./session.ts";
 import { createApiRoutes } from "../../routes/api/mod.ts";
 import { createWsRoutes } from "../../routes/api/ws.ts";
-import { createPageRoutes, renderErrorPage } from "../../routes/pages/mod.tsx";
+import {
+  createPageRoutes,
+  createStaticRoutes,
+  renderErrorPage,
+} from "../../routes/pages/mod.tsx";
 import { createHub } from "../chat/hub.ts";
 
 /** What createApp needs: KV, a clock and validated config; ids default to ULIDs. */
@@ -50,6 +54,7 @@ export function createApp({ kv, config, clock = systemClock, newId }: AppDeps) {
     c.set("hub", hub);
     await next();
   });
+  app.route("/", createStaticRoutes());
   app.use(sessionMiddleware());
   app.route("/api/v1", createWsRoutes());
   app.route("/api/v1", createApiRoutes());

@@ -142,9 +142,7 @@ export function createRoomService(
     ) {
       await requireMember(user, roomId);
       const page = await members.listMembers(roomId, limit, cursor);
-      const found = await Promise.all(
-        page.items.map((m) => users.getUser(m.userId)),
-      );
+      const found = await users.getUsers(page.items.map((m) => m.userId));
       const items = page.items.flatMap((m, i): MemberView[] => {
         const u = found[i];
         return u

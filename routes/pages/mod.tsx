@@ -30,16 +30,20 @@ function staticFiles() {
   ] as const;
 }
 
-/** The HTML pages and the static files they use. */
+/** /static/*, mounted ahead of the session middleware: files don't depend on who asks. */
+export function createStaticRoutes() {
+  return new Hono<AppEnv>().use("/static/*", ...staticFiles());
+}
+
+/** The HTML pages. */
 export function createPageRoutes() {
   const pages = new Hono<AppEnv>();
-  pages.use("/static/*", ...staticFiles());
   pages.route("/", createAuthPages());
   pages.route("/", createRoomPages());
   return pages;
 }
 
-/** The HTML error page; an unknown fault arrives as code "internal" and is shown as a 500. */
+/** The HTML error page for an error's status and message. */
 export function renderErrorPage(c: Context, e: PageError): Response {
   const { status } = e;
   return render(c, <ErrorPage status={status} message={e.message} />, {
