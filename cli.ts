@@ -35,8 +35,6 @@ function parseFlags(argv: string[]): Record<string, string> {
 async function start(watch: boolean): Promise<number> {
   const config = configFromEnv();
   await buildIslands();
-  const dir = config.kvPath.replace(/[^/]*$/, "");
-  if (dir) await Deno.mkdir(dir, { recursive: true });
   const args = [
     "serve",
     "--parallel",
@@ -44,8 +42,13 @@ async function start(watch: boolean): Promise<number> {
     "--allow-env",
     "--allow-read",
   ];
+  // A remote KV is a URL: no local folder to create and nothing local to write.
+  if (!/^https?:\/\//.test(config.kvPath)) {
+    const dir = config.kvPath.replace(/[^/]*$/, "") || ".";
+    await Deno.mkdir(dir, { recursive: true });
+    args.push(`--allow-write=${dir}`);
+  }
   args.push(
-    `--allow-write=${dir || "."}`,
     "--host",
     config.host,
     "--port",
