@@ -39,6 +39,10 @@ const EnvSchema = z.object({
   VICINITY_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default(
     "info",
   ),
+  VICINITY_EVENT_RETENTION_DAYS: z.coerce.number({
+    error: "must be a number of days",
+  }).min(0.001, "must be 0.001–365").max(365, "must be 0.001–365").default(7),
+  VICINITY_BROADCAST: z.enum(["on", "off"]).default("on"),
 });
 
 /** Validated configuration, read once at start-up. */
@@ -52,6 +56,10 @@ export type Config = {
   sessionTtlMs: number;
   cookieSecure: "auto" | "always" | "never";
   logLevel: "debug" | "info" | "warn" | "error";
+  /** How long room events stay resumable. */
+  eventRetentionMs: number;
+  /** Whether isolates hint each other over BroadcastChannel (off: kv.watch alone). */
+  broadcast: boolean;
 };
 
 /** Parses environment variables into Config, or throws an Error listing every bad variable. */
@@ -84,6 +92,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       ? "always"
       : "never",
     logLevel: e.VICINITY_LOG_LEVEL,
+    eventRetentionMs: Math.round(e.VICINITY_EVENT_RETENTION_DAYS * 86_400_000),
+    broadcast: e.VICINITY_BROADCAST === "on",
   };
 }
 

@@ -27,8 +27,8 @@ const CLOSE_WAIT_MS = 2_000;
 
 const busy = () => conflict("busy", "The store is busy, try again");
 
-/** What a connection needs from its isolate: services, the hub's subscribe, and a goodbye. */
-export type ConnectionDeps = HandlerDeps & {
+/** What a connection needs from its isolate: services, the hub, and a goodbye. */
+export type ConnectionDeps = Omit<HandlerDeps, "connId"> & {
   isolate: string;
   flow: FlowLimits;
   onClosed(): void;
@@ -38,8 +38,6 @@ export type ConnectionDeps = HandlerDeps & {
 export type Connection = {
   /** Closes the socket with `code` and resolves once it is closed (or after a short wait). */
   shutdown(code: number, reason: string): Promise<void>;
-  /** Ends this socket's subscription to a room if it belongs to `userId`; sends `unsubscribed`. */
-  dropRoom(roomId: string, userId: string): void;
 };
 
 /**
@@ -61,7 +59,8 @@ export function openConnection(
     { user, isolate: deps.isolate, flow: deps.flow },
     () => clearTimeout(authTimer),
   );
-  const handle = createHandlers(session, deps);
+  const connId = crypto.randomUUID();
+  const handle = createHandlers(session, { ...deps, connId });
 
   async function run(frame: ClientFrame | ServerFrame, ctx: ErrorContext) {
     if (socket.readyState !== WebSocket.OPEN) return;
@@ -110,6 +109,8 @@ export function openConnection(
     session.dispose();
     for (const sub of session.subs.values()) sub.stop();
     session.subs.clear();
+    session.userSub?.stop();
+    void deps.hub.presence.disconnect(connId);
     closed.resolve();
     deps.onClosed();
   }
@@ -126,13 +127,6 @@ export function openConnection(
   socket.onerror = () => {};
 
   return {
-    dropRoom(roomId, userId) {
-      const sub = session.subs.get(roomId);
-      if (!sub || session.user?.id !== userId) return;
-      sub.stop();
-      session.subs.delete(roomId);
-      session.send({ type: "unsubscribed", room: roomId });
-    },
     async shutdown(code, reason) {
       session.end(code, reason);
       let timer: ReturnType<typeof setTimeout> | undefined;

@@ -1,9 +1,12 @@
-import type { Message } from "../db/messages.ts";
+import type { RoomEvent } from "../db/room_log.ts";
+import { isoOrNull } from "../shared/clock.ts";
+import type { FeedItem } from "./room_feed.ts";
 import { toMessageView } from "../services/chat.ts";
 import { AppError } from "../shared/errors.ts";
 import {
   type ClientFrame,
   ClientFrameSchema,
+  type RoomEventFrame,
   type ServerFrame,
 } from "../shared/protocol.ts";
 import { ClientIdSchema, UlidSchema } from "../shared/schemas.ts";
@@ -19,7 +22,7 @@ export const CLOSE = {
 } as const;
 
 /** The room and clientId an error frame echoes, so a client can match it to a request. */
-export type ErrorContext = { room?: string; clientId?: string };
+export type ErrorContext = { room?: string; clientId?: string; ref?: string };
 
 /** An inbound frame, or an error frame explaining why it was refused. */
 export type Parsed =
@@ -63,27 +66,86 @@ export function contextOf(obj: Record<string, unknown>): ErrorContext {
   if (ClientIdSchema.safeParse(obj.clientId).success) {
     ctx.clientId = obj.clientId as string;
   }
+  if (ClientIdSchema.safeParse(obj.ref).success) ctx.ref = obj.ref as string;
   return ctx;
 }
 
 /** The error frame for an application error. */
 export function errorFrame(err: AppError, ctx: ErrorContext): ServerFrame {
-  return { type: "error", code: err.code, message: err.message, ...ctx };
+  const retry = (err.details as { retryAfterS?: unknown } | undefined)
+    ?.retryAfterS;
+  return {
+    type: "error",
+    code: err.code,
+    message: err.message,
+    ...ctx,
+    ...(typeof retry === "number" ? { retryAfterS: retry } : {}),
+  };
 }
 
-const encoded = new WeakMap<Message, string>();
-
-/** The `message.new` frame for a message, serialised once however many sockets get it. */
-export function messageFrame(message: Message): string {
-  let text = encoded.get(message);
-  if (text === undefined) {
-    const frame: ServerFrame = {
-      type: "message.new",
-      room: message.roomId,
-      message: toMessageView(message),
-    };
-    text = JSON.stringify(frame);
-    encoded.set(message, text);
+/** A stored room event as its wire frame. */
+export function toEventFrame(e: RoomEvent): RoomEventFrame {
+  const base = { room: e.roomId, seq: e.seq };
+  switch (e.kind) {
+    case "message.new":
+    case "message.edited":
+    case "message.deleted":
+      return { type: e.kind, ...base, message: toMessageView(e.message) };
+    case "reaction.updated":
+      return {
+        type: e.kind,
+        ...base,
+        messageSeq: e.messageSeq,
+        emoji: e.emoji,
+        userId: e.userId,
+        on: e.on,
+        reactions: e.reactions,
+      };
+    case "pin.updated":
+      return {
+        type: e.kind,
+        ...base,
+        messageSeq: e.messageSeq,
+        pinned: e.pinned,
+        by: e.by,
+      };
+    case "thread.updated":
+      return {
+        type: e.kind,
+        ...base,
+        rootSeq: e.rootSeq,
+        replyCount: e.replyCount,
+        lastReplyAt: isoOrNull(e.lastReplyAt),
+      };
+    case "member.joined":
+      return {
+        type: e.kind,
+        ...base,
+        user: e.user,
+        memberCount: e.memberCount,
+      };
+    case "member.left":
+      return {
+        type: e.kind,
+        ...base,
+        userId: e.userId,
+        memberCount: e.memberCount,
+      };
+    case "room.updated":
+      return {
+        type: e.kind,
+        ...base,
+        name: e.name,
+        description: e.description,
+      };
   }
-  return text;
+}
+
+/** A room event as the feed hands it out: serialised once however many sockets get it. */
+export function toFeedItem(e: RoomEvent): FeedItem {
+  return {
+    seq: e.seq,
+    text: JSON.stringify(toEventFrame(e)),
+    ends: e.kind === "member.left" ? e.userId : undefined,
+  };
 }

@@ -1,27 +1,26 @@
-import type { Message } from "../db/messages.ts";
 import type { User } from "../db/users.ts";
-import type { Services } from "../services/mod.ts";
-import { notFound, unauthorized, unprocessable } from "../shared/errors.ts";
-import { type ClientFrame, MAX_SUBSCRIPTIONS } from "../shared/protocol.ts";
+import { authorOf } from "../services/rooms.ts";
+import { forbidden, unauthorized, unprocessable } from "../shared/errors.ts";
+import type { ClientFrame } from "../shared/protocol.ts";
 import { CLOSE } from "./frames.ts";
-import type { Session, Subscription } from "./session.ts";
+import type { Session } from "./session.ts";
+import {
+  type SubscribeDeps,
+  subscribeRoom,
+  subscribeUserStream,
+} from "./subscriptions.ts";
 
 /** What handlers need from the isolate. */
-export type HandlerDeps = {
-  services: Services;
-  subscribe(
-    room: string,
-    cursor: number,
-    deliver: (m: Message) => boolean,
-  ): Subscription;
-};
+export type HandlerDeps = SubscribeDeps;
+
+type Frame<T extends ClientFrame["type"]> = Extract<ClientFrame, { type: T }>;
 
 /**
  * Builds the handler for validated frames; it throws AppError for the caller to turn into
  * an error frame, and anything else is a fault.
  */
 export function createHandlers(session: Session, deps: HandlerDeps) {
-  const { services } = deps;
+  const { services, hub, connId } = deps;
 
   async function auth(token: string) {
     if (session.user) {
@@ -39,37 +38,49 @@ export function createHandlers(session: Session, deps: HandlerDeps) {
     session.authenticated(user);
   }
 
-  async function subscribe(user: User, room: string, after?: number) {
-    if (!session.subs.has(room) && session.subs.size >= MAX_SUBSCRIPTIONS) {
-      throw unprocessable(
-        "too_many_subscriptions",
-        `At most ${MAX_SUBSCRIPTIONS} rooms per connection`,
-      );
-    }
-    await services.rooms.requireMember(user, room);
-    const head = await services.repos.messages.getRoomHead(room);
-    if (!head) throw notFound("Room");
-    // Closed while we awaited: cleanup has run, so a subscription now would never be stopped.
-    if (!session.isOpen()) return;
-    // A cursor past the head would silently skip messages still to come; clamp it.
-    const cursor = Math.min(after ?? head.seq, head.seq);
-    session.subs.get(room)?.stop();
-    // `subscribed` goes out before the feed can deliver: both happen in this one tick.
-    session.send({ type: "subscribed", room, seq: cursor });
-    session.subs.set(room, deps.subscribe(room, cursor, session.deliver));
+  async function send(user: User, f: Frame<"message.send">) {
+    const { message } = await services.chat.sendMessage(user, f.room, {
+      text: f.text,
+      clientId: f.clientId,
+      threadRoot: f.threadRoot,
+      category: f.category ?? "social",
+    });
+    session.send({ type: "message.ack", clientId: f.clientId, message });
   }
 
-  async function sendMessage(
-    user: User,
-    frame: Extract<ClientFrame, { type: "message.send" }>,
+  // Edits, deletes, reactions and pins answer `ack {ref, seq}` when the client gave a ref.
+  async function act(
+    f: { ref?: string },
+    run: () => Promise<{ seq: number }>,
   ) {
-    const { message } = await services.chat.sendMessage(
-      user,
-      frame.room,
-      frame.text,
-      frame.clientId,
-    );
-    session.send({ type: "message.ack", clientId: frame.clientId, message });
+    const { seq } = await run();
+    if (f.ref) session.send({ type: "ack", ref: f.ref, seq });
+  }
+
+  function typing(user: User, room: string) {
+    // Only a socket following the room may type in it; the throttle keeps it cheap.
+    if (!session.subs.has(room)) {
+      throw forbidden("not_subscribed", "Subscribe to the room first");
+    }
+    if (!hub.ephemeral.allowTyping(user.id, room)) return;
+    hub.ephemeral.publish(room, { type: "typing", room, user: authorOf(user) });
+  }
+
+  async function readMark(user: User, f: Frame<"read.mark">) {
+    const shown = await services.receipts.markRead(user, f.room, f.seq);
+    if (shown) {
+      hub.ephemeral.publish(f.room, {
+        type: "receipt.update",
+        room: f.room,
+        ...shown,
+      });
+    }
+  }
+
+  function unsubscribe(room: string) {
+    session.subs.get(room)?.stop();
+    session.subs.delete(room);
+    session.send({ type: "unsubscribed", room, reason: "request" });
   }
 
   return async function handle(frame: ClientFrame): Promise<void> {
@@ -79,15 +90,47 @@ export function createHandlers(session: Session, deps: HandlerDeps) {
     }
     const user = session.user;
     if (!user) throw unauthorized();
+    const { actions } = services;
     switch (frame.type) {
       case "subscribe":
-        return await subscribe(user, frame.room, frame.after);
+        return await subscribeRoom(session, deps, user, frame.room, frame);
       case "unsubscribe":
-        session.subs.get(frame.room)?.stop();
-        session.subs.delete(frame.room);
-        return session.send({ type: "unsubscribed", room: frame.room });
+        return unsubscribe(frame.room);
+      case "notifications.subscribe":
+        return await subscribeUserStream(session, deps, user, frame);
       case "message.send":
-        return await sendMessage(user, frame);
+        return await send(user, frame);
+      case "message.edit":
+        return await act(
+          frame,
+          () => actions.editMessage(user, frame.room, frame.seq, frame.text),
+        );
+      case "message.delete":
+        return await act(
+          frame,
+          () => actions.deleteMessage(user, frame.room, frame.seq),
+        );
+      case "reaction.set":
+        return await act(frame, () =>
+          actions.setReaction(
+            user,
+            frame.room,
+            frame.seq,
+            frame.emoji,
+            frame.on,
+          ));
+      case "pin.set":
+        return await act(
+          frame,
+          () => actions.setPin(user, frame.room, frame.seq, frame.pinned),
+        );
+      case "typing":
+        return typing(user, frame.room);
+      case "read.mark":
+        return await readMark(user, frame);
+      case "presence.set":
+        session.status = frame.status;
+        return await hub.presence.setStatus(connId, frame.status);
     }
   };
 }

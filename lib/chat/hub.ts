@@ -1,107 +1,163 @@
-import type { Message } from "../db/messages.ts";
+import { keys } from "../db/keys.ts";
+import type { RoomHead } from "../db/room_log.ts";
+import type { UserHead } from "../db/user_stream.ts";
 import type { User } from "../db/users.ts";
 import { log } from "../log.ts";
 import type { Services } from "../services/mod.ts";
 import { type Connection, openConnection } from "./connection.ts";
-import { CLOSE } from "./frames.ts";
-import { DEFAULT_FLOW, type FlowLimits, type Subscription } from "./session.ts";
+import { createEphemeral, type Ephemeral } from "./ephemeral.ts";
+import { CLOSE, toFeedItem } from "./frames.ts";
+import { createPresence, type Presence } from "./presence.ts";
 import {
-  createRoomFeed,
+  createLogFeed,
+  type FeedSource,
   type FeedSubscriber,
-  type RoomFeed,
+  type LogFeed,
 } from "./room_feed.ts";
+import { DEFAULT_FLOW, type FlowLimits, type Subscription } from "./session.ts";
 
 /** The BroadcastChannel isolates use to hint each other that a room's head moved. */
 export const ROOMS_CHANNEL = "vicinity:rooms";
 
-/** The per-isolate fan-out hub: local sockets, one feed per room they watch, and hints. */
+/** The per-isolate fan-out hub: local sockets, one feed per log they follow, and hints. */
 export type Hub = {
   /** A random id for this isolate, sent in `ready`. */
   readonly isolate: string;
+  /** Presence of this isolate's connections, converging with every other isolate's. */
+  readonly presence: Presence;
+  /** Typing and receipts: delivered here and, over the channel, on other isolates. */
+  readonly ephemeral: Ephemeral;
   /** Wakes the room's local feed and hints every other isolate; called after a commit. */
   notify(roomId: string, seq: number): void;
-  /** Ends a user's subscriptions to a room here and, over the channel, on every isolate. */
-  memberLeft(roomId: string, userId: string): void;
   /** Takes over an upgraded socket; `user` is null when it must send an `auth` frame. */
   accept(socket: WebSocket, user: User | null): void;
-  /** Adds a local subscriber at `cursor`; the feed offers it seq cursor+1 onwards. */
-  subscribe(
-    roomId: string,
-    cursor: number,
-    deliver: (m: Message) => boolean,
-  ): Subscription;
-  /** Closes every socket with 1001 and stops every watch and the channel. */
+  /** Adds a local subscriber to a room's log; the feed offers it seq cursor+1 onwards. */
+  subscribeRoom(roomId: string, sub: FeedSubscriber): Subscription;
+  /** Adds a local subscriber to a user's own stream (notifications). */
+  subscribeUser(userId: string, sub: FeedSubscriber): Subscription;
+  /** Closes every socket with 1001 and stops every watch and channel. */
   close(): Promise<void>;
 };
 
-/** Builds this isolate's hub; `flow` overrides backpressure limits (tests use small ones). */
-export function createHub({ kv, services, flow }: {
+/** Options of createHub; `broadcast: false` turns every BroadcastChannel hint off (tests). */
+export type HubOptions = {
   kv: Deno.Kv;
   services: Services;
   flow?: Partial<FlowLimits>;
-}): Hub {
+  broadcast?: boolean;
+};
+
+/** Builds this isolate's hub. */
+export function createHub(
+  { kv, services, flow, broadcast = true }: HubOptions,
+): Hub {
   const limits: FlowLimits = { ...DEFAULT_FLOW, ...flow };
   const isolate = crypto.randomUUID().slice(0, 8);
-  const feeds = new Map<string, RoomFeed>();
+  const feeds = new Map<string, LogFeed>();
   const connections = new Set<Connection>();
-  const channel = new BroadcastChannel(ROOMS_CHANNEL);
+  const channel = broadcast ? new BroadcastChannel(ROOMS_CHANNEL) : null;
+  const { clock } = services.store;
+  const presence = createPresence({
+    kv,
+    clock,
+    channel: broadcast ? new BroadcastChannel("vicinity:presence") : null,
+  });
+  const ephemeral = createEphemeral({
+    clock,
+    channel: broadcast ? new BroadcastChannel("vicinity:ephemeral") : null,
+  });
   let closed = false;
 
-  const dropLocal = (roomId: string, userId: string) => {
-    for (const c of connections) c.dropRoom(roomId, userId);
-  };
+  // At-most-once: a lost hint costs latency, never an event (kv.watch is the truth).
+  if (channel) {
+    channel.onmessage = (e: MessageEvent) => {
+      const { room, seq } = (e.data ?? {}) as Record<string, unknown>;
+      if (typeof room === "string" && typeof seq === "number") {
+        feeds.get("r:" + room)?.hint(seq);
+      }
+    };
+  }
 
-  // At-most-once: a lost head hint costs latency, never a message (kv.watch is the truth).
-  channel.onmessage = (e: MessageEvent) => {
-    const { room, seq, left } = (e.data ?? {}) as Record<string, unknown>;
-    if (typeof room !== "string") return;
-    if (typeof seq === "number") feeds.get(room)?.hint(seq);
-    if (typeof left === "string") dropLocal(room, left);
-  };
+  const roomSource = (roomId: string): FeedSource => ({
+    label: "room " + roomId,
+    headKey: keys.roomHead(roomId),
+    headSeq: (v) => (v as RoomHead).seq,
+    list: async (after, upto) =>
+      (await services.repos.log.listEventsBetween(roomId, after, upto))
+        .map(toFeedItem),
+  });
+
+  const userSource = (userId: string): FeedSource => ({
+    label: "user " + userId,
+    headKey: keys.userHead(userId),
+    headSeq: (v) => (v as UserHead).seq,
+    async list(after, upto) {
+      const events = await services.repos.streams.listUserEventsBetween(
+        userId,
+        after,
+        upto,
+      );
+      const readUpTo = await services.repos.streams.getReadUpTo(userId);
+      const views = await services.notifications.toViews(events, readUpTo);
+      return views.map((n) => ({
+        seq: n.seq,
+        text: JSON.stringify({
+          type: "notification.new",
+          seq: n.seq,
+          notification: n,
+        }),
+      }));
+    },
+  });
+
+  function follow(
+    id: string,
+    source: () => FeedSource,
+    sub: FeedSubscriber,
+  ): Subscription {
+    if (closed) return { stop() {}, resume() {} };
+    let feed = feeds.get(id);
+    if (!feed) {
+      feed = createLogFeed(kv, source());
+      feeds.set(id, feed);
+    }
+    const own = feed;
+    own.add(sub);
+    return {
+      stop() {
+        // The last local subscriber leaving stops the log's watch.
+        if (own.remove(sub) > 0 || feeds.get(id) !== own) return;
+        feeds.delete(id);
+        void own.stop();
+      },
+      resume: () => own.hint(0),
+    };
+  }
 
   const hub: Hub = {
     isolate,
+    presence,
+    ephemeral,
     notify(roomId, seq) {
       if (closed) return;
-      feeds.get(roomId)?.hint(seq);
-      channel.postMessage({ room: roomId, seq });
-    },
-    memberLeft(roomId, userId) {
-      if (closed) return;
-      dropLocal(roomId, userId);
-      channel.postMessage({ room: roomId, left: userId });
+      feeds.get("r:" + roomId)?.hint(seq);
+      channel?.postMessage({ room: roomId, seq });
     },
     accept(socket, user) {
       const conn = openConnection(socket, user, {
         services,
+        hub,
         isolate,
         flow: limits,
-        subscribe: hub.subscribe,
         onClosed: () => connections.delete(conn),
       });
       connections.add(conn);
       if (closed) void conn.shutdown(CLOSE.shutdown, "server shutting down");
     },
-    subscribe(roomId, cursor, deliver) {
-      if (closed) return { stop() {}, resume() {} };
-      let feed = feeds.get(roomId);
-      if (!feed) {
-        feed = createRoomFeed(kv, services.repos.messages, roomId);
-        feeds.set(roomId, feed);
-      }
-      const sub: FeedSubscriber = { cursor, deliver };
-      const own = feed;
-      own.add(sub);
-      return {
-        stop() {
-          // The last local subscriber leaving stops the room's watch.
-          if (own.remove(sub) > 0 || feeds.get(roomId) !== own) return;
-          feeds.delete(roomId);
-          void own.stop();
-        },
-        resume: () => own.hint(0),
-      };
-    },
+    subscribeRoom: (roomId, sub) =>
+      follow("r:" + roomId, () => roomSource(roomId), sub),
+    subscribeUser: (userId, sub) =>
+      follow("u:" + userId, () => userSource(userId), sub),
     async close() {
       if (closed) return;
       closed = true;
@@ -111,7 +167,9 @@ export function createHub({ kv, services, flow }: {
       );
       await Promise.all([...feeds.values()].map((f) => f.stop()));
       feeds.clear();
-      channel.close();
+      channel?.close();
+      await presence.close();
+      ephemeral.close();
       log.debug("hub.closed", { isolate });
     },
   };

@@ -1,43 +1,60 @@
-import { keys } from "../db/keys.ts";
-import type { Message, Messages } from "../db/messages.ts";
-import type { RoomHead } from "../db/rooms.ts";
 import { log } from "../log.ts";
 
-/** Messages read per KV list while a feed catches subscribers up (replays are paged). */
+/** Events read per KV list while a feed catches subscribers up (replays are paged). */
 export const FEED_PAGE = 500;
 
 /** Delays before a failed pump (usually a briefly locked KV file) or watch is retried. */
 const RETRY_MS = { pump: 100, watch: 1_000 };
 
+/** One event of a log as the feed hands it out: its seq and its frame, serialised once. */
+export type FeedItem = {
+  seq: number;
+  text: string;
+  /** Set on member.left: that user's subscriptions end after this event. */
+  ends?: string;
+};
+
 /** One local subscription; `cursor` is the last seq it took. */
 export type FeedSubscriber = {
   cursor: number;
-  /** Takes the next message, or answers false to be offered it again on a later pump. */
-  deliver(message: Message): boolean;
+  /** The subscriber's user, and the seq of their current join (older leaves do not end it). */
+  userId: string;
+  joinSeq: number;
+  /** Takes the next event, or answers false to be offered it again on a later pump. */
+  deliver(item: FeedItem): boolean;
+  /** The log no longer holds cursor+1 (retention): the cursor jumps to `seq`. */
+  resync(seq: number): void;
+  /** The subscriber's user left; the feed has dropped it. */
+  ended(): void;
 };
 
-/** A room's fan-out inside one isolate: watches the head key, pumps new messages in order. */
-export type RoomFeed = {
+/** Where a feed reads: the head key it watches, and the events in a seq range. */
+export type FeedSource = {
+  label: string;
+  headKey: Deno.KvKey;
+  headSeq(value: unknown): number | null;
+  list(afterSeq: number, uptoSeq: number): Promise<FeedItem[]>;
+};
+
+/** A log's fan-out inside one isolate: watches the head key, pumps new events in order. */
+export type LogFeed = {
   /** Adds a subscriber and catches it up from its cursor. */
   add(sub: FeedSubscriber): void;
   /** Removes a subscriber and answers how many remain. */
   remove(sub: FeedSubscriber): number;
-  /** Tells the feed the room's head has reached at least `seq` (0 just wakes it). */
+  /** Tells the feed the head has reached at least `seq` (0 just wakes it). */
   hint(seq: number): void;
   /** Stops the watch and any retry; idempotent. */
   stop(): Promise<void>;
 };
 
 /**
- * Builds a room's feed. kv.watch on the head key is the source of truth; hints only wake
- * the pump sooner. Each subscriber gets seq === cursor + 1 and nothing else, so it sees
- * every message exactly once, in order, however watch events coalesce or hints repeat.
+ * Builds a log's feed. kv.watch on the head key is the source of truth; hints only wake the
+ * pump sooner. Each subscriber gets seq === cursor + 1 and nothing else, so it sees every
+ * event exactly once, in order, however watch events coalesce or hints repeat. An event the
+ * log no longer holds resyncs the subscriber instead of stalling it.
  */
-export function createRoomFeed(
-  kv: Deno.Kv,
-  messages: Pick<Messages, "listMessagesBetween">,
-  roomId: string,
-): RoomFeed {
+export function createLogFeed(kv: Deno.Kv, source: FeedSource): LogFeed {
   const subs = new Set<FeedSubscriber>();
   let head = 0;
   let running = false;
@@ -55,8 +72,40 @@ export function createRoomFeed(
     timers.add(id);
   }
 
-  // Lists from the lowest cursor still taking messages up to the head, a page at a time; a
-  // subscriber that refuses (backed up) sits out the rest of this drain until it resumes.
+  // Offers one page to every subscriber; answers whether anyone moved.
+  function offer(
+    batch: FeedItem[],
+    upto: number,
+    refused: Set<FeedSubscriber>,
+  ) {
+    let moved = false;
+    for (const item of batch) {
+      for (const s of subs) {
+        if (item.seq !== s.cursor + 1 || refused.has(s)) continue;
+        if (!s.deliver(item)) {
+          refused.add(s);
+          continue;
+        }
+        s.cursor = item.seq;
+        moved = true;
+        if (item.ends === s.userId && item.seq > s.joinSeq) {
+          subs.delete(s);
+          s.ended();
+        }
+      }
+    }
+    // A subscriber whose next seq lies in this range but was not listed: the log lost it.
+    for (const s of subs) {
+      if (refused.has(s) || s.cursor >= upto) continue;
+      if (!batch.some((i) => i.seq === s.cursor + 1)) {
+        s.cursor = head;
+        s.resync(head);
+        moved = true;
+      }
+    }
+    return moved;
+  }
+
   async function drain() {
     const target = head;
     const refused = new Set<FeedSubscriber>();
@@ -67,27 +116,16 @@ export function createRoomFeed(
       if (cursors.length === 0) return;
       const from = Math.min(...cursors);
       const upto = Math.min(from + FEED_PAGE, target);
-      const batch = await messages.listMessagesBetween(roomId, from, upto);
-      let progressed = false;
+      const batch = await source.list(from, upto);
       const refusedBefore = refused.size;
-      for (const m of batch) {
-        for (const s of subs) {
-          if (m.seq !== s.cursor + 1 || refused.has(s)) continue;
-          if (!s.deliver(m)) {
-            refused.add(s);
-            continue;
-          }
-          s.cursor = m.seq;
-          progressed = true;
-        }
+      if (!offer(batch, upto, refused) && refused.size === refusedBefore) {
+        return;
       }
-      // Nothing taken and nobody refused would mean a missing message: wait for the next wake.
-      if (!progressed && refused.size === refusedBefore) return;
     }
   }
 
   async function pump() {
-    // One pump per room at a time; a wake-up during a run asks for one more run.
+    // One pump per log at a time; a wake-up during a run asks for one more run.
     if (running) return void (again = true);
     running = true;
     try {
@@ -96,7 +134,7 @@ export function createRoomFeed(
         await drain();
       } while (again && !stopped);
     } catch (err) {
-      log.warn("feed.pump_failed", { roomId, error: String(err) });
+      log.warn("feed.pump_failed", { feed: source.label, error: String(err) });
       if (!stopped) later(pump, RETRY_MS.pump);
     } finally {
       running = false;
@@ -110,17 +148,19 @@ export function createRoomFeed(
 
   async function watch() {
     try {
-      reader = kv.watch([keys.roomHead(roomId)]).getReader();
+      reader = kv.watch([source.headKey]).getReader();
       for (;;) {
         const { value, done } = await reader.read();
         if (stopped) return;
         if (done) throw new Error("watch stream ended");
-        const h = value[0].value as RoomHead | null;
-        if (h) hint(h.seq);
+        const seq = value[0].value === null
+          ? null
+          : source.headSeq(value[0].value);
+        if (seq !== null) hint(seq);
       }
     } catch (err) {
       if (stopped) return;
-      log.warn("feed.watch_failed", { roomId, error: String(err) });
+      log.warn("feed.watch_failed", { feed: source.label, error: String(err) });
       later(watch, RETRY_MS.watch);
     }
   }

@@ -1,8 +1,8 @@
-import type { Message } from "../db/messages.ts";
 import { toUserView, type User } from "../db/users.ts";
 import { log } from "../log.ts";
 import type { ServerFrame } from "../shared/protocol.ts";
-import { CLOSE, messageFrame } from "./frames.ts";
+import { CLOSE } from "./frames.ts";
+import type { FeedItem } from "./room_feed.ts";
 
 /** Backpressure limits of one socket. */
 export type FlowLimits = {
@@ -33,8 +33,14 @@ export type Session = {
   isOpen(): boolean;
   send(frame: ServerFrame): void;
   end(code: number, reason: string): void;
-  /** Sends a message unless the socket is backed up; false means "offer it again later". */
-  deliver(message: Message): boolean;
+  /** Sends a feed event unless the socket is backed up; false means "offer it again later". */
+  deliver(item: FeedItem): boolean;
+  /** Sends an already serialised frame (shared by many sockets); dropped when backed up. */
+  sendText(text: string): void;
+  /** The user's own notification stream subscription, if any. */
+  userSub: Subscription | null;
+  /** The presence status this connection asked for. */
+  status: "online" | "away" | "dnd";
   authenticated(user: User): void;
   /** Stops the backpressure timer; idempotent. */
   dispose(): void;
@@ -59,6 +65,7 @@ export function createSession(
       if (socket.bufferedAmount <= maxBufferedBytes / 2) {
         session.dispose();
         for (const sub of session.subs.values()) sub.resume();
+        session.userSub?.resume();
       } else if (Date.now() - since > slowCloseMs) {
         session.dispose();
         session.end(CLOSE.slow, "too slow; resubscribe with after");
@@ -81,15 +88,23 @@ export function createSession(
         log.warn("ws.close_failed", { error: String(err) });
       }
     },
-    deliver(m) {
+    deliver(item) {
       if (!open()) return true;
       if (poll !== undefined || socket.bufferedAmount > maxBufferedBytes) {
         pause();
         return false;
       }
-      socket.send(messageFrame(m));
+      socket.send(item.text);
       return true;
     },
+    sendText(text) {
+      // Ephemeral frames (typing, presence, receipts) are dropped, not queued, when backed up.
+      if (open() && socket.bufferedAmount <= maxBufferedBytes) {
+        socket.send(text);
+      }
+    },
+    userSub: null,
+    status: "online",
     authenticated(u) {
       session.user = u;
       onAuth();

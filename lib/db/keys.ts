@@ -42,6 +42,67 @@ export const keys = {
   /** Idempotency record: a sender's clientId in a room → the seq it produced. */
   messageByClientId: (roomId: string, userId: string, clientId: string) =>
     ["messages_by_client_id", roomId, userId, clientId] as const,
+  /** A room's event log: every durable change, by its per-room seq (the head is the lock). */
+  roomEvent: (roomId: string, seq: number) =>
+    ["room_events", roomId, seq] as const,
+  /** Prefix of a room's event log. */
+  roomEventsPrefix: (roomId: string) => ["room_events", roomId] as const,
+  /** A message's earlier texts, kept for moderators until the message is deleted. */
+  messageEdit: (roomId: string, messageSeq: number, editSeq: number) =>
+    ["message_edits", roomId, messageSeq, editSeq] as const,
+  /** Prefix of one message's edit history. */
+  messageEditsPrefix: (roomId: string, messageSeq: number) =>
+    ["message_edits", roomId, messageSeq] as const,
+  /** Who reacted to a message with an emoji. */
+  reaction: (
+    roomId: string,
+    messageSeq: number,
+    emoji: string,
+    userId: string,
+  ) => ["reactions", roomId, messageSeq, emoji, userId] as const,
+  /** Prefix of one message's reactions. */
+  reactionsPrefix: (roomId: string, messageSeq: number) =>
+    ["reactions", roomId, messageSeq] as const,
+  /** A pinned message of a room. */
+  roomPin: (roomId: string, messageSeq: number) =>
+    ["room_pins", roomId, messageSeq] as const,
+  /** Prefix of a room's pins. */
+  roomPinsPrefix: (roomId: string) => ["room_pins", roomId] as const,
+  /** Index of a thread's replies, by root seq then reply seq. */
+  threadReply: (roomId: string, rootSeq: number, replySeq: number) =>
+    ["thread_replies", roomId, rootSeq, replySeq] as const,
+  /** Prefix of one thread's replies. */
+  threadRepliesPrefix: (roomId: string, rootSeq: number) =>
+    ["thread_replies", roomId, rootSeq] as const,
+  /** Index of a room's messages by category, for filtered views. */
+  messageByCategory: (roomId: string, category: string, seq: number) =>
+    ["messages_by_category", roomId, category, seq] as const,
+  /** Prefix of one category's messages in a room. */
+  messagesByCategoryPrefix: (roomId: string, category: string) =>
+    ["messages_by_category", roomId, category] as const,
+  /** A user's own event stream head (notifications): last seq and epoch. */
+  userHead: (userId: string) => ["user_heads", userId] as const,
+  /** A user's event stream, by per-user seq. */
+  userEvent: (userId: string, seq: number) =>
+    ["user_events", userId, seq] as const,
+  /** Prefix of a user's event stream. */
+  userEventsPrefix: (userId: string) => ["user_events", userId] as const,
+  /** The highest notification seq a user has read. */
+  notificationRead: (userId: string) => ["notification_reads", userId] as const,
+  /** A member's read mark in a room: the highest seq read. */
+  readMark: (roomId: string, userId: string) =>
+    ["read_marks", roomId, userId] as const,
+  /** Prefix of a room's read marks. */
+  readMarksPrefix: (roomId: string) => ["read_marks", roomId] as const,
+  /** A user's preferences (private reading, …). */
+  userPrefs: (userId: string) => ["user_prefs", userId] as const,
+  /** One connection's presence in a room: status and expiresAt, refreshed while it lives. */
+  roomPresence: (roomId: string, userId: string, connId: string) =>
+    ["room_presence", roomId, userId, connId] as const,
+  /** Prefix of a room's presence entries. */
+  roomPresencePrefix: (roomId: string) => ["room_presence", roomId] as const,
+  /** When a user was last connected (epoch ms). */
+  lastSeen: (userId: string) => ["last_seen", userId] as const,
   /** A fixed-window rate-limit counter (Deno.KvU64). */
   rateLimit: (bucket: string, subject: string, windowStart: number) =>
     ["rate_limits", bucket, subject, windowStart] as const,

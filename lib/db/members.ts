@@ -1,50 +1,65 @@
+import type { AuthorView } from "../shared/schemas.ts";
 import { keys } from "./keys.ts";
-import { retryCommit, type Store } from "./store.ts";
+import type { RoomLog } from "./room_log.ts";
+import type { Store } from "./store.ts";
 
-/** A membership as stored. */
-export type Membership = { joinedAt: number };
+/** A member's role in a room; the policy table says what each may do. */
+export type RoomRole = "owner" | "admin" | "member";
 
-/** The membership repository: both directions of the index and the count change together. */
-export function createMembers({ kv, clock }: Store) {
-  /** Adds (delta 1) or removes (delta -1) a member; returns false if nothing changed. */
-  function change(
-    roomId: string,
-    userId: string,
-    delta: 1 | -1,
-  ): Promise<boolean> {
-    return retryCommit("room membership", async () => {
-      const [member, count] = await kv.getMany<[Membership, number]>([
-        keys.roomMember(roomId, userId),
-        keys.roomMemberCount(roomId),
-      ]);
-      if ((member.value !== null) === (delta === 1)) return false;
-      const op = kv.atomic().check(member).check(count)
-        .set(
-          keys.roomMemberCount(roomId),
-          Math.max(0, (count.value ?? 0) + delta),
-        );
-      if (delta === 1) {
-        const m: Membership = { joinedAt: clock.now() };
-        op.set(keys.roomMember(roomId, userId), m).set(
-          keys.roomByMember(userId, roomId),
-          m,
-        );
-      } else {
-        op.delete(keys.roomMember(roomId, userId)).delete(
-          keys.roomByMember(userId, roomId),
-        );
-      }
-      return (await op.commit()).ok ? true : null;
+/** A membership as stored; joinSeq is the seq of the member.joined event (0 for the owner). */
+export type Membership = {
+  joinedAt: number;
+  role?: RoomRole;
+  joinSeq?: number;
+};
+
+/** The membership repository: both index directions, the count and the log change together. */
+export function createMembers({ kv }: Store, log: RoomLog) {
+  /** Adds or removes a member with its event; answers false when nothing changed. */
+  async function change(roomId: string, user: AuthorView, join: boolean) {
+    const memberKey = keys.roomMember(roomId, user.id);
+    const { result } = await log.change<boolean>(roomId, [
+      memberKey,
+      keys.roomMemberCount(roomId),
+    ], ({ entries, now, nextSeq }) => {
+      const [member, count] = entries as [
+        Deno.KvEntryMaybe<Membership>,
+        Deno.KvEntryMaybe<number>,
+      ];
+      if ((member.value !== null) === join) return { done: false };
+      const memberCount = Math.max(0, (count.value ?? 0) + (join ? 1 : -1));
+      return {
+        result: true,
+        events: [
+          join
+            ? { kind: "member.joined", user, memberCount }
+            : { kind: "member.left", userId: user.id, memberCount },
+        ],
+        mutate(op) {
+          op.set(keys.roomMemberCount(roomId), memberCount);
+          if (join) {
+            const m: Membership = {
+              joinedAt: now,
+              role: "member",
+              joinSeq: nextSeq,
+            };
+            op.set(memberKey, m).set(keys.roomByMember(user.id, roomId), m);
+          } else {
+            op.delete(memberKey).delete(keys.roomByMember(user.id, roomId));
+          }
+        },
+      };
     });
+    return result;
   }
 
   return {
-    /** Makes a user a member; true if they were not one already. */
-    addMember: (roomId: string, userId: string) => change(roomId, userId, 1),
+    /** Makes a user a member (a member.joined event); true if they were not one already. */
+    addMember: (roomId: string, user: AuthorView) => change(roomId, user, true),
 
-    /** Removes a user from a room; true if they were a member. */
-    deleteMember: (roomId: string, userId: string) =>
-      change(roomId, userId, -1),
+    /** Removes a user from a room (a member.left event); true if they were a member. */
+    deleteMember: (roomId: string, user: AuthorView) =>
+      change(roomId, user, false),
 
     /** The membership of a user in a room, or null. */
     async getMember(
@@ -61,9 +76,9 @@ export function createMembers({ kv, clock }: Store) {
         cursor ? { prefix, start: [...prefix, cursor + "\0"] } : { prefix },
         { limit: limit + 1 },
       );
-      const items: { userId: string; joinedAt: number }[] = [];
+      const items: { userId: string; membership: Membership }[] = [];
       for await (const e of iter) {
-        items.push({ userId: e.key[2] as string, joinedAt: e.value.joinedAt });
+        items.push({ userId: e.key[2] as string, membership: e.value });
       }
       const more = items.length > limit;
       if (more) items.pop();

@@ -1,128 +1,225 @@
-import type { AuthorView, Page } from "../shared/schemas.ts";
+import { conflict, notFound } from "../shared/errors.ts";
+import type { AuthorView, MessageCategory, Page } from "../shared/schemas.ts";
 import { keys } from "./keys.ts";
-import { createLanes } from "./lanes.ts";
-import type { RoomHead } from "./rooms.ts";
-import { retryCommit, type Store } from "./store.ts";
+import type { Message, RoomHead, RoomLog } from "./room_log.ts";
+import { getManyBatched, type Store } from "./store.ts";
+import { appendUserEvent, type UserHead } from "./user_stream.ts";
 
-/** A message as stored; seq is its place in the room's gap-free total order. */
-export type Message = {
-  id: string;
-  roomId: string;
-  seq: number;
-  author: AuthorView;
-  text: string;
-  clientId: string;
-  createdAt: number;
-};
+export type { Message } from "./room_log.ts";
 
 /** Largest page of messages one call returns. */
 export const MESSAGE_PAGE_MAX = 200;
 
-/** The messages repository. */
-export function createMessages({ kv, clock, newId }: Store) {
-  const lanes = createLanes();
+/** A send's idempotency record lives this long: retries come within seconds, not days. */
+export const CLIENT_ID_TTL_MS = 24 * 3_600_000;
+
+/** What a new message needs besides its room. */
+export type NewMessage = {
+  author: AuthorView;
+  text: string;
+  clientId: string;
+  category: MessageCategory;
+  threadRoot?: number;
+  /** Ids of mentioned members to notify (deduplicated, the author excluded, at most 5). */
+  mentions: string[];
+};
+
+type ClientRecord = { seq: number; expiresAt: number } | number;
+
+/** The messages repository: sends, reads and history, all through the room log. */
+export function createMessages({ kv, newId }: Store, log: RoomLog) {
+  async function getMessage(roomId: string, seq: number) {
+    return (await kv.get<Message>(keys.message(roomId, seq))).value;
+  }
+
+  /** The thread root a reply joins: replying to a reply joins its root. */
+  async function rootOf(roomId: string, m: Message | null) {
+    if (m?.threadRoot) return await getMessage(roomId, m.threadRoot);
+    return m;
+  }
+
+  async function page(
+    prefix: Deno.KvKey,
+    opts: { after?: number; before?: number; limit: number },
+    load: (e: Deno.KvEntry<unknown>[]) => Promise<Message[]>,
+  ): Promise<Page<Message>> {
+    const limit = Math.min(opts.limit, MESSAGE_PAGE_MAX);
+    const forward = opts.after !== undefined;
+    const selector: Deno.KvListSelector = forward
+      ? { prefix, start: [...prefix, opts.after! + 1] }
+      : opts.before !== undefined
+      ? { prefix, end: [...prefix, opts.before] }
+      : { prefix };
+    const entries: Deno.KvEntry<unknown>[] = [];
+    const iter = kv.list(selector, { limit: limit + 1, reverse: !forward });
+    for await (const e of iter) entries.push(e);
+    const more = entries.length > limit;
+    if (more) entries.pop();
+    if (!forward) entries.reverse();
+    const items = await load(entries);
+    const edge = forward ? entries.at(-1) : entries[0];
+    const cursor = more && edge ? String(edge.key.at(-1)) : null;
+    return { items, cursor };
+  }
+
+  const byIndex = (roomId: string) => async (e: Deno.KvEntry<unknown>[]) =>
+    (await getManyBatched<Message>(
+      kv,
+      e.map((x) => keys.message(roomId, x.key.at(-1) as number)),
+    )).flatMap((m) => m.value ? [m.value] : []);
+
   return {
+    getMessage,
+
     /**
-     * Appends a message. Its seq comes from the room head, checked in the same commit that
-     * stores it, so concurrent senders on any isolate get distinct consecutive numbers.
-     * A repeated (author, clientId) returns the first message with created=false.
-     * Returns null when the room has no head (unknown room).
+     * Appends a message (and, for a reply, the root's thread.updated) to the room log and
+     * notifies mentioned members on their own streams in the same commit. A repeated
+     * (author, clientId) within a day returns the first message with created=false.
      */
-    createMessage(
-      roomId: string,
-      author: AuthorView,
-      text: string,
-      clientId: string,
-    ) {
-      const clientKey = keys.messageByClientId(roomId, author.id, clientId);
-      return lanes.run(roomId, () =>
-        retryCommit("room " + roomId, async () => {
-          const [head, prior] = await kv.getMany<[RoomHead, number]>([
-            keys.roomHead(roomId),
-            clientKey,
-          ]);
-          if (prior.value !== null) {
-            const original = await kv.get<Message>(
-              keys.message(roomId, prior.value),
-            );
-            if (original.value) {
-              return { message: original.value, created: false };
+    async createMessage(roomId: string, input: NewMessage) {
+      const clientKey = keys.messageByClientId(
+        roomId,
+        input.author.id,
+        input.clientId,
+      );
+      const root = input.threadRoot
+        ? await rootOf(roomId, await getMessage(roomId, input.threadRoot))
+        : null;
+      if (input.threadRoot && !root) throw notFound("Message");
+      const mentions = [...new Set(input.mentions)]
+        .filter((id) => id !== input.author.id).slice(0, 5);
+      const { result } = await log.change<
+        { message: Message; created: boolean }
+      >(roomId, [
+        clientKey,
+        ...(root ? [keys.message(roomId, root.seq)] : []),
+        ...mentions.map((id) => keys.userHead(id)),
+      ], async ({ entries, now, nextSeq }) => {
+        const prior = entries[0].value as ClientRecord | null;
+        const priorSeq = typeof prior === "number" ? prior : prior?.seq;
+        if (
+          priorSeq !== undefined &&
+          (typeof prior === "number" || prior!.expiresAt > now)
+        ) {
+          const original = await getMessage(roomId, priorSeq);
+          if (original) return { done: { message: original, created: false } };
+        }
+        const rootNow = root ? entries[1].value as Message | null : null;
+        if (root && (!rootNow || rootNow.deleted)) {
+          throw conflict("message_deleted", "That message was deleted");
+        }
+        const message: Message = {
+          id: newId(),
+          roomId,
+          seq: nextSeq,
+          author: input.author,
+          text: input.text,
+          clientId: input.clientId,
+          createdAt: now,
+          category: input.category,
+          threadRoot: rootNow?.seq ?? null,
+          replyCount: 0,
+          lastReplyAt: null,
+          editedAt: null,
+          deleted: false,
+          pinned: false,
+          reactions: [],
+          mentions,
+          editSeqs: [],
+        };
+        const heads = entries.slice(root ? 2 : 1) as Deno.KvEntryMaybe<
+          UserHead
+        >[];
+        const updatedRoot = rootNow && {
+          ...rootNow,
+          replyCount: rootNow.replyCount + 1,
+          lastReplyAt: now,
+        };
+        return {
+          result: { message, created: true },
+          touch: true,
+          checks: heads,
+          events: [
+            { kind: "message.new", message },
+            ...(updatedRoot
+              ? [{
+                kind: "thread.updated" as const,
+                rootSeq: updatedRoot.seq,
+                replyCount: updatedRoot.replyCount,
+                lastReplyAt: now,
+              }]
+              : []),
+          ],
+          mutate(op) {
+            op.set(keys.message(roomId, message.seq), message)
+              .set(clientKey, {
+                seq: message.seq,
+                expiresAt: now + CLIENT_ID_TTL_MS,
+              }, {
+                expireIn: CLIENT_ID_TTL_MS,
+              })
+              .set(
+                keys.messageByCategory(roomId, message.category, message.seq),
+                1,
+              );
+            if (updatedRoot) {
+              op.set(keys.message(roomId, updatedRoot.seq), updatedRoot)
+                .set(keys.threadReply(roomId, updatedRoot.seq, message.seq), 1);
             }
-          }
-          if (head.value === null) return { message: null, created: false };
-          const now = clock.now();
-          const seq = head.value.seq + 1;
-          const message: Message = {
-            id: newId(),
-            roomId,
-            seq,
-            author,
-            text,
-            clientId,
-            createdAt: now,
-          };
-          const res = await kv.atomic()
-            .check(head)
-            .check(prior)
-            .set(keys.message(roomId, seq), message)
-            .set(
-              keys.roomHead(roomId),
-              { seq, lastMessageAt: now } satisfies RoomHead,
-            )
-            .set(clientKey, seq)
-            .commit();
-          return res.ok ? { message, created: true } : null;
-        }));
+            heads.forEach((h, i) =>
+              appendUserEvent(op, mentions[i], h, {
+                kind: "mention",
+                roomId,
+                messageSeq: message.seq,
+                from: input.author,
+              }, now)
+            );
+          },
+        };
+      });
+      return result;
     },
 
-    /** The room's head (last seq), or null for an unknown room. */
+    /** The room's head, or null for an unknown room. */
     async getRoomHead(roomId: string): Promise<RoomHead | null> {
       return (await kv.get<RoomHead>(keys.roomHead(roomId))).value;
     },
 
     /**
-     * A page of messages in ascending seq. With `after`, the first `limit` after it and a
-     * cursor to continue forward; otherwise the last `limit` before `before` (or the newest)
-     * and a cursor to continue backward.
+     * A page of messages in ascending seq, optionally one category's. With `after`, the
+     * first `limit` after it; otherwise the last `limit` before `before` (or the newest).
      */
-    async listMessages(
+    listMessages(
       roomId: string,
-      opts: { after?: number; before?: number; limit: number },
+      opts: {
+        after?: number;
+        before?: number;
+        limit: number;
+        category?: MessageCategory;
+      },
     ): Promise<Page<Message>> {
-      const prefix = keys.messagesPrefix(roomId);
-      const limit = Math.min(opts.limit, MESSAGE_PAGE_MAX);
-      const forward = opts.after !== undefined;
-      const selector: Deno.KvListSelector = forward
-        ? { prefix, start: keys.message(roomId, opts.after! + 1) }
-        : opts.before !== undefined
-        ? { prefix, end: keys.message(roomId, opts.before) }
-        : { prefix };
-      const items: Message[] = [];
-      const iter = kv.list<Message>(selector, {
-        limit: limit + 1,
-        reverse: !forward,
-      });
-      for await (const e of iter) items.push(e.value);
-      const more = items.length > limit;
-      if (more) items.pop();
-      if (!forward) items.reverse();
-      const edge = forward ? items[items.length - 1] : items[0];
-      return { items, cursor: more && edge ? String(edge.seq) : null };
+      if (opts.category) {
+        const prefix = keys.messagesByCategoryPrefix(roomId, opts.category);
+        return page(prefix, opts, byIndex(roomId));
+      }
+      return page(
+        keys.messagesPrefix(roomId),
+        opts,
+        (e) => Promise.resolve(e.map((x) => x.value as Message)),
+      );
     },
 
-    /** Messages with seq in (afterSeq, uptoSeq], ascending; the fan-out reads through this. */
-    async listMessagesBetween(
-      roomId: string,
-      afterSeq: number,
-      uptoSeq: number,
-    ) {
-      const items: Message[] = [];
-      const iter = kv.list<Message>({
-        start: keys.message(roomId, afterSeq + 1),
-        end: keys.message(roomId, uptoSeq + 1),
-      }, { batchSize: 500 });
-      for await (const e of iter) items.push(e.value);
-      return items;
+    /** A page of a thread's replies in ascending seq, after an optional reply seq. */
+    listThread(roomId: string, rootSeq: number, after: number, limit: number) {
+      const prefix = keys.threadRepliesPrefix(roomId, rootSeq);
+      return page(prefix, { after, limit }, byIndex(roomId));
+    },
+
+    /** Messages by seq, in the order given; missing ones are left out. */
+    async getMessages(roomId: string, seqs: number[]): Promise<Message[]> {
+      return await byIndex(roomId)(
+        seqs.map((s) => ({ key: [s], value: 1, versionstamp: "" })),
+      );
     },
   };
 }

@@ -8,6 +8,8 @@ import {
 import { distanceM, type LatLng } from "../geo/distance.ts";
 import type { CreateRoomInput, RoomCategory } from "../shared/schemas.ts";
 import { keys } from "./keys.ts";
+import type { Membership } from "./members.ts";
+import { newEpoch, type RoomHead } from "./room_log.ts";
 import { getManyBatched, retryCommit, type Store } from "./store.ts";
 
 /** A room as stored. */
@@ -23,10 +25,11 @@ export type Room = {
   ownerId: string;
   createdAt: number;
   expiresAt: number | null;
+  /** The kind the policy table is keyed by; rooms made before kinds existed are proximity rooms. */
+  kind?: "proximity";
 };
 
-/** A room's head key value: the last sequence number and when it was written. */
-export type RoomHead = { seq: number; lastMessageAt: number | null };
+export type { RoomHead } from "./room_log.ts";
 
 /** What the geo index holds, enough to filter by distance and expiry without reading rooms. */
 type RoomPin = { lat: number; lng: number; expiresAt: number | null };
@@ -84,15 +87,16 @@ export function createRooms({ kv, clock, newId }: Store) {
         lng: room.lng,
         expiresAt: room.expiresAt,
       };
-      const head: RoomHead = { seq: 0, lastMessageAt: null };
+      const head: RoomHead = { seq: 0, lastMessageAt: null, epoch: newEpoch() };
+      const owner: Membership = { joinedAt: now, role: "owner", joinSeq: 0 };
       const ok = await retryCommit("rooms", async () =>
         (await kv.atomic()
           .check({ key: keys.room(room.id), versionstamp: null })
           .set(keys.room(room.id), room)
           .set(keys.roomByGeohash(room.geohash, room.id), pin)
           .set(keys.roomHead(room.id), head)
-          .set(keys.roomMember(room.id, ownerId), { joinedAt: now })
-          .set(keys.roomByMember(ownerId, room.id), { joinedAt: now })
+          .set(keys.roomMember(room.id, ownerId), owner)
+          .set(keys.roomByMember(ownerId, room.id), owner)
           .set(keys.roomMemberCount(room.id), 1)
           .commit()).ok);
       if (!ok) throw new Error("room id collision");

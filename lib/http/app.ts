@@ -29,9 +29,12 @@ export type AppDeps = {
 export function createApp({ kv, config, clock = systemClock, newId }: AppDeps) {
   const services = createServices(
     { kv, clock, newId: newId ?? createIdFactory(clock) },
-    { sessionTtlMs: config.sessionTtlMs },
+    {
+      sessionTtlMs: config.sessionTtlMs,
+      eventRetentionMs: config.eventRetentionMs,
+    },
   );
-  const hub = createHub({ kv, services });
+  const hub = createHub({ kv, services, broadcast: config.broadcast });
   services.signals.current = hub;
   const app = new Hono<AppEnv>();
   app.use(secureHeaders({

@@ -74,7 +74,13 @@ export async function seedDemo(services: Services, opts: SeedOptions) {
       radiusM: [150, 300, 800, 2000][i % 4],
       category: CATEGORIES[i % CATEGORIES.length],
     });
-    for (const p of people) await members.addMember(room.id, p.id);
+    for (const p of people) {
+      await members.addMember(room.id, {
+        id: p.id,
+        handle: p.handle,
+        displayName: p.displayName,
+      });
+    }
     for (let m = 0; m < opts.messages; m++) {
       const author = people[Math.floor(rand() * people.length)];
       const view = {
@@ -83,12 +89,13 @@ export async function seedDemo(services: Services, opts: SeedOptions) {
         displayName: author.displayName,
       };
       const text = LINES[Math.floor(rand() * LINES.length)];
-      const res = await messages.createMessage(
-        room.id,
-        view,
+      const res = await messages.createMessage(room.id, {
+        author: view,
         text,
-        `seed-${room.id}-${m}`,
-      );
+        clientId: `seed-${room.id}-${m}`,
+        category: "social",
+        mentions: [],
+      });
       if (res.created) sent++;
     }
   }

@@ -1,59 +1,153 @@
+import { keys } from "../db/keys.ts";
 import type { Message, Messages } from "../db/messages.ts";
 import type { RateLimits } from "../db/rate_limits.ts";
+import { epochOf } from "../db/room_log.ts";
+import type { Store } from "../db/store.ts";
 import type { User } from "../db/users.ts";
-import { notFound } from "../shared/errors.ts";
-import type { MessageView, Page } from "../shared/schemas.ts";
+import { isoOrNull } from "../shared/clock.ts";
+import { forbidden, notFound } from "../shared/errors.ts";
+import { extractMentions } from "../shared/mentions.ts";
+import type {
+  MessageCategory,
+  MessageView,
+  Page,
+  RoomHeadView,
+  SendMessageInput,
+} from "../shared/schemas.ts";
 import { LIMITS } from "./limits.ts";
-import type { RoomSignals } from "./signals.ts";
-import type { RoomService } from "./rooms.ts";
+import { can, kindOf } from "./policy.ts";
+import { authorOf, type RoomService } from "./rooms.ts";
+
+/** Members a message may notify by @handle. */
+export const MAX_NOTIFIED_MENTIONS = 5;
 
 /** A stored message as clients see it. */
 export function toMessageView(m: Message): MessageView {
-  return { ...m, createdAt: new Date(m.createdAt).toISOString() };
+  return {
+    id: m.id,
+    roomId: m.roomId,
+    seq: m.seq,
+    author: m.author,
+    text: m.text,
+    clientId: m.clientId,
+    createdAt: new Date(m.createdAt).toISOString(),
+    category: m.category ?? "social",
+    threadRoot: m.threadRoot ?? null,
+    replyCount: m.replyCount ?? 0,
+    lastReplyAt: isoOrNull(m.lastReplyAt ?? null),
+    editedAt: isoOrNull(m.editedAt ?? null),
+    deleted: m.deleted ?? false,
+    pinned: m.pinned ?? false,
+    reactions: m.reactions ?? [],
+    mentions: m.mentions ?? [],
+  };
 }
 
 /** Sending and reading messages, shared by the HTTP API and the socket server. */
 export function createChatService(
+  { kv }: Store,
   messages: Messages,
   rooms: RoomService,
   limits: RateLimits,
-  signals: { current: RoomSignals },
 ) {
+  /** Ids of the room's members named by @handle in the text (never the author). */
+  async function resolveMentions(roomId: string, text: string, author: User) {
+    const handles = extractMentions(text).filter((h) =>
+      h !== author.handle.toLowerCase()
+    ).slice(0, MAX_NOTIFIED_MENTIONS * 2);
+    if (handles.length === 0) return [];
+    const ids = (await kv.getMany<string[]>(
+      handles.map((h) => keys.userByHandle(h)),
+    )).flatMap((e) => e.value ? [e.value] : []);
+    if (ids.length === 0) return [];
+    const members = await kv.getMany(
+      ids.map((id) => keys.roomMember(roomId, id)),
+    );
+    return ids.filter((_, i) => members[i].value !== null)
+      .slice(0, MAX_NOTIFIED_MENTIONS);
+  }
+
   return {
-    /** Sends a message as a member; a retried clientId returns the original (created=false). */
-    async sendMessage(
-      user: User,
-      roomId: string,
-      text: string,
-      clientId: string,
-    ) {
-      await rooms.requireMember(user, roomId);
+    /**
+     * Sends a message as a member; a reply joins its root's thread, an announcement needs the
+     * right to announce, and mentioned members are notified. A retried clientId returns the
+     * original (created=false).
+     */
+    async sendMessage(user: User, roomId: string, input: SendMessageInput) {
+      const { room, role } = await rooms.requireMember(user, roomId);
+      const kind = kindOf(room);
+      const category = input.category ?? "social";
+      if (category === "announcement" && !can(kind, role, "announce")) {
+        throw forbidden("not_allowed", "Only room admins can announce");
+      }
       await limits.hit(LIMITS.send, user.id);
-      const author = {
-        id: user.id,
-        handle: user.handle,
-        displayName: user.displayName,
-      };
-      const { message, created } = await messages.createMessage(
-        roomId,
-        author,
-        text,
-        clientId,
-      );
-      if (!message) throw notFound("Room");
-      if (created) signals.current.notify(roomId, message.seq);
+      const { message, created } = await messages.createMessage(roomId, {
+        author: authorOf(user),
+        text: input.text,
+        clientId: input.clientId,
+        category,
+        threadRoot: input.threadRoot,
+        mentions: await resolveMentions(roomId, input.text, user),
+      });
       return { message: toMessageView(message), created };
     },
 
-    /** A page of a room's history, for members only. */
+    /** A page of a room's history (optionally one category), with the log head it reflects. */
     async listMessages(
       user: User,
       roomId: string,
-      opts: { after?: number; before?: number; limit: number },
-    ): Promise<Page<MessageView>> {
+      opts: {
+        after?: number;
+        before?: number;
+        limit: number;
+        category?: MessageCategory;
+      },
+    ): Promise<Page<MessageView> & { head: RoomHeadView }> {
       await rooms.requireMember(user, roomId);
+      // The head is read first: the page reflects at least it, and later events re-apply safely.
+      const head = await messages.getRoomHead(roomId);
+      if (!head) throw notFound("Room");
       const page = await messages.listMessages(roomId, opts);
-      return { items: page.items.map(toMessageView), cursor: page.cursor };
+      return {
+        items: page.items.map(toMessageView),
+        cursor: page.cursor,
+        head: { seq: head.seq, epoch: epochOf(head) },
+      };
+    },
+
+    /** One message, for members. */
+    async getMessage(user: User, roomId: string, seq: number) {
+      await rooms.requireMember(user, roomId);
+      const m = await messages.getMessage(roomId, seq);
+      if (!m) throw notFound("Message");
+      return toMessageView(m);
+    },
+
+    /** A thread: its root and a page of replies after an optional reply seq. */
+    async listThread(
+      user: User,
+      roomId: string,
+      seq: number,
+      opts: { after?: number; limit: number },
+    ) {
+      await rooms.requireMember(user, roomId);
+      const m = await messages.getMessage(roomId, seq);
+      if (!m) throw notFound("Message");
+      const root = m.threadRoot
+        ? await messages.getMessage(roomId, m.threadRoot)
+        : m;
+      if (!root) throw notFound("Message");
+      const page = await messages.listThread(
+        roomId,
+        root.seq,
+        opts.after ?? 0,
+        opts.limit,
+      );
+      return {
+        root: toMessageView(root),
+        items: page.items.map(toMessageView),
+        cursor: page.cursor,
+      };
     },
   };
 }

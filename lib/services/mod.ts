@@ -1,35 +1,54 @@
 import { createMembers } from "../db/members.ts";
+import { createMessageActions } from "../db/message_actions.ts";
 import { createMessages } from "../db/messages.ts";
+import { createPrefs } from "../db/prefs.ts";
 import { createRateLimits } from "../db/rate_limits.ts";
+import { createReadMarks } from "../db/read_marks.ts";
+import { createRoomLog } from "../db/room_log.ts";
 import { createRooms } from "../db/rooms.ts";
 import { createSessions } from "../db/sessions.ts";
 import type { Store } from "../db/store.ts";
+import { createUserStreams } from "../db/user_stream.ts";
 import { createUsers } from "../db/users.ts";
 import { createAccounts } from "./accounts.ts";
+import { createActionService } from "./actions.ts";
 import { createChatService } from "./chat.ts";
+import { createNotificationService } from "./notifications.ts";
+import { createReceiptService } from "./receipts.ts";
 import { silentSignals } from "./signals.ts";
 import { createRoomService } from "./rooms.ts";
 
 /** Every service, built over one store; routes, sockets, the CLI and tests share them. */
-export function createServices(store: Store, opts: { sessionTtlMs: number }) {
+export function createServices(
+  store: Store,
+  opts: { sessionTtlMs: number; eventRetentionMs?: number },
+) {
+  // The fan-out hub is built after the services it uses, so it plugs itself in here.
+  const signals = silentSignals();
+  const log = createRoomLog(store, {
+    retentionMs: opts.eventRetentionMs,
+    onAppend: (roomId, seq) => signals.current.notify(roomId, seq),
+  });
   const repos = {
     users: createUsers(store),
     sessions: createSessions(store, opts.sessionTtlMs),
     limits: createRateLimits(store),
     rooms: createRooms(store),
-    members: createMembers(store),
-    messages: createMessages(store),
+    log,
+    members: createMembers(store, log),
+    messages: createMessages(store, log),
+    actions: createMessageActions(store, log),
+    streams: createUserStreams(store),
+    readMarks: createReadMarks(store),
+    prefs: createPrefs(store),
   };
-  const { users, limits } = repos;
-  // The fan-out hub is built after the services it uses, so it plugs itself in here.
-  const signals = silentSignals();
+  const { users, limits, messages } = repos;
   const rooms = createRoomService(
     repos.rooms,
     repos.members,
     users,
     limits,
     store.clock,
-    signals,
   );
   return {
     store,
@@ -38,7 +57,23 @@ export function createServices(store: Store, opts: { sessionTtlMs: number }) {
     signals,
     accounts: createAccounts(users, repos.sessions, limits),
     rooms,
-    chat: createChatService(repos.messages, rooms, limits, signals),
+    chat: createChatService(store, messages, rooms, limits),
+    actions: createActionService(
+      repos.actions,
+      messages,
+      rooms,
+      users,
+      limits,
+    ),
+    notifications: createNotificationService(repos.streams, messages),
+    receipts: createReceiptService(
+      repos.readMarks,
+      repos.prefs,
+      rooms,
+      repos.rooms,
+      messages,
+      limits,
+    ),
   };
 }
 

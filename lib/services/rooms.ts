@@ -1,4 +1,4 @@
-import type { Members } from "../db/members.ts";
+import type { Members, Membership, RoomRole } from "../db/members.ts";
 import type { RateLimits } from "../db/rate_limits.ts";
 import type { Room, Rooms } from "../db/rooms.ts";
 import { toUserView, type User, type Users } from "../db/users.ts";
@@ -19,7 +19,6 @@ import type {
   RoomView,
   UserView,
 } from "../shared/schemas.ts";
-import type { RoomSignals } from "./signals.ts";
 import { LIMITS } from "./limits.ts";
 
 /** A join needs a fix at least this precise, in metres. */
@@ -28,7 +27,26 @@ export const MAX_JOIN_ACCURACY_M = 500;
 export const MAX_ACCURACY_SLACK_M = 100;
 
 /** A member as listed to other members. */
-export type MemberView = UserView & { joinedAt: string };
+export type MemberView = UserView & { joinedAt: string; role: RoomRole };
+
+/** A member's role: stored since the log, inferred for memberships made before it. */
+export function roleOf(room: Room, userId: string, m: Membership): RoomRole {
+  return m.role ?? (room.ownerId === userId ? "owner" : "member");
+}
+
+/** The author fields of a user, as events and messages carry them. */
+export const authorOf = (u: User) => ({
+  id: u.id,
+  handle: u.handle,
+  displayName: u.displayName,
+});
+
+/** A room, the caller's membership in it, and the role that gives them. */
+export type MemberContext = {
+  room: Room;
+  membership: Membership;
+  role: RoomRole;
+};
 
 /** Room operations shared by the API, the pages and the socket server. */
 export function createRoomService(
@@ -37,7 +55,6 @@ export function createRoomService(
   users: Users,
   limits: RateLimits,
   clock: Clock,
-  signals: { current: RoomSignals },
 ) {
   async function toViews(list: Room[]): Promise<RoomView[]> {
     const stats = await rooms.getRoomStats(list.map((r) => r.id));
@@ -63,18 +80,31 @@ export function createRoomService(
     return room;
   }
 
-  /** The room, if the user is a member; 404 unknown room, 403 `not_member`. */
-  async function requireMember(user: User, roomId: string): Promise<Room> {
-    const room = await requireRoom(roomId);
-    if (!(await members.getMember(roomId, user.id))) {
-      throw forbidden("not_member", "Join this room first");
-    }
-    return room;
+  /** The room and the user's role in it; 404 unknown room, 403 `not_member`. */
+  async function requireMember(
+    user: User,
+    roomId: string,
+  ): Promise<MemberContext> {
+    const [room, membership] = await Promise.all([
+      requireRoom(roomId),
+      members.getMember(roomId, user.id),
+    ]);
+    if (!membership) throw forbidden("not_member", "Join this room first");
+    return { room, membership, role: roleOf(room, user.id, membership) };
   }
 
   return {
     requireRoom,
     requireMember,
+
+    /** The user's role in a live room, or null when they are not a member. */
+    async getRole(user: User, roomId: string): Promise<RoomRole | null> {
+      const [room, m] = await Promise.all([
+        rooms.getRoom(roomId),
+        members.getMember(roomId, user.id),
+      ]);
+      return room && m ? roleOf(room, user.id, m) : null;
+    },
 
     /** A live room's view; 404 when unknown or expired. */
     async getRoomView(roomId: string): Promise<RoomView> {
@@ -121,16 +151,15 @@ export function createRoomService(
       if (d > room.radiusM + Math.min(fix.accuracy, MAX_ACCURACY_SLACK_M)) {
         throw forbidden("out_of_range", "You are outside this room's radius");
       }
-      await members.addMember(room.id, user.id);
+      await members.addMember(room.id, authorOf(user));
       return (await toViews([room]))[0];
     },
 
     /** Leaves a room; leaving a room you are not in is not an error. */
     async leaveRoom(user: User, roomId: string): Promise<void> {
       await requireRoom(roomId);
-      if (await members.deleteMember(roomId, user.id)) {
-        signals.current.memberLeft(roomId, user.id);
-      }
+      // The member.left event ends the leaver's live subscriptions on every isolate.
+      await members.deleteMember(roomId, authorOf(user));
     },
 
     /** A page of a room's members, for members only. */
@@ -140,13 +169,17 @@ export function createRoomService(
       limit: number,
       cursor?: string,
     ) {
-      await requireMember(user, roomId);
+      const { room } = await requireMember(user, roomId);
       const page = await members.listMembers(roomId, limit, cursor);
       const found = await users.getUsers(page.items.map((m) => m.userId));
       const items = page.items.flatMap((m, i): MemberView[] => {
         const u = found[i];
         return u
-          ? [{ ...toUserView(u), joinedAt: new Date(m.joinedAt).toISOString() }]
+          ? [{
+            ...toUserView(u),
+            joinedAt: new Date(m.membership.joinedAt).toISOString(),
+            role: roleOf(room, u.id, m.membership),
+          }]
           : [];
       });
       return { items, cursor: page.cursor } satisfies Page<MemberView>;

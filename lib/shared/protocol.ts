@@ -1,8 +1,15 @@
 import * as z from "zod";
 import {
+  AuthorViewSchema,
   ClientIdSchema,
+  EmojiSchema,
+  MessageCategorySchema,
   MessageTextSchema,
   MessageViewSchema,
+  NotificationViewSchema,
+  PresenceStatusSchema,
+  PresenceViewSchema,
+  ReactionSummarySchema,
   UlidSchema,
   UserViewSchema,
 } from "./schemas.ts";
@@ -13,13 +20,20 @@ export const MAX_INBOUND_FRAME_BYTES = 32 * 1024;
 /** Rooms one connection may subscribe to at once. */
 export const MAX_SUBSCRIPTIONS = 50;
 
+/** A client's request id, echoed in the `ack` or `error` that answers the frame. */
+const Ref = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional();
+const Seq = z.number().int().min(1);
+
 /** Frames a client sends, discriminated on `type`. */
 export const ClientFrameSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("auth"), token: z.string().min(1).max(200) }),
   z.object({
     type: z.literal("subscribe"),
     room: UlidSchema,
+    /** The last seq the client applied; omitted = start from the head. */
     after: z.number().int().min(0).optional(),
+    /** The epoch `after` belongs to; a different epoch cannot resume. */
+    epoch: z.string().max(64).optional(),
   }),
   z.object({ type: z.literal("unsubscribe"), room: UlidSchema }),
   z.object({
@@ -27,10 +41,123 @@ export const ClientFrameSchema = z.discriminatedUnion("type", [
     room: UlidSchema,
     text: MessageTextSchema,
     clientId: ClientIdSchema,
+    threadRoot: Seq.optional(),
+    category: MessageCategorySchema.optional(),
+  }),
+  z.object({
+    type: z.literal("message.edit"),
+    room: UlidSchema,
+    seq: Seq,
+    text: MessageTextSchema,
+    ref: Ref,
+  }),
+  z.object({
+    type: z.literal("message.delete"),
+    room: UlidSchema,
+    seq: Seq,
+    ref: Ref,
+  }),
+  z.object({
+    type: z.literal("reaction.set"),
+    room: UlidSchema,
+    seq: Seq,
+    emoji: EmojiSchema,
+    on: z.boolean(),
+    ref: Ref,
+  }),
+  z.object({
+    type: z.literal("pin.set"),
+    room: UlidSchema,
+    seq: Seq,
+    pinned: z.boolean(),
+    ref: Ref,
+  }),
+  z.object({ type: z.literal("typing"), room: UlidSchema }),
+  z.object({ type: z.literal("read.mark"), room: UlidSchema, seq: Seq }),
+  z.object({
+    type: z.literal("presence.set"),
+    status: z.enum(["online", "away", "dnd"]),
+  }),
+  z.object({
+    type: z.literal("notifications.subscribe"),
+    after: z.number().int().min(0).optional(),
+    epoch: z.string().max(64).optional(),
   }),
   z.object({ type: z.literal("ping"), id: z.string().max(64).optional() }),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
+
+const RoomSeq = { room: UlidSchema, seq: z.number().int().min(1) };
+
+/**
+ * The durable room events, in the room's log order. Each carries the state after the change,
+ * so applying one twice is harmless.
+ */
+export const RoomEventFrameSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("message.new"),
+    ...RoomSeq,
+    message: MessageViewSchema,
+  }),
+  z.object({
+    type: z.literal("message.edited"),
+    ...RoomSeq,
+    message: MessageViewSchema,
+  }),
+  z.object({
+    type: z.literal("message.deleted"),
+    ...RoomSeq,
+    message: MessageViewSchema,
+  }),
+  z.object({
+    type: z.literal("reaction.updated"),
+    ...RoomSeq,
+    messageSeq: z.number().int().min(1),
+    emoji: z.string(),
+    userId: UlidSchema,
+    on: z.boolean(),
+    /** Every emoji's summary on the message after this change. */
+    reactions: z.array(ReactionSummarySchema),
+  }),
+  z.object({
+    type: z.literal("pin.updated"),
+    ...RoomSeq,
+    messageSeq: z.number().int().min(1),
+    pinned: z.boolean(),
+    by: UlidSchema,
+  }),
+  z.object({
+    type: z.literal("thread.updated"),
+    ...RoomSeq,
+    rootSeq: z.number().int().min(1),
+    replyCount: z.number().int().min(0),
+    lastReplyAt: z.string().nullable(),
+  }),
+  z.object({
+    type: z.literal("member.joined"),
+    ...RoomSeq,
+    user: AuthorViewSchema,
+    memberCount: z.number().int().min(0),
+  }),
+  z.object({
+    type: z.literal("member.left"),
+    ...RoomSeq,
+    userId: UlidSchema,
+    memberCount: z.number().int().min(0),
+  }),
+  z.object({
+    type: z.literal("room.updated"),
+    ...RoomSeq,
+    name: z.string(),
+    description: z.string(),
+  }),
+]);
+export type RoomEventFrame = z.infer<typeof RoomEventFrameSchema>;
+
+/** Every `type` a room event can have. */
+export const ROOM_EVENT_TYPES = RoomEventFrameSchema.options.map((o) =>
+  o.shape.type.value
+);
 
 /** Frames the server sends, discriminated on `type`. */
 export const ServerFrameSchema = z.discriminatedUnion("type", [
@@ -42,18 +169,69 @@ export const ServerFrameSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("subscribed"),
     room: UlidSchema,
+    /** Events after this seq follow, in order. */
     seq: z.number().int(),
+    epoch: z.string(),
+    /** False: the requested `after` could not be resumed; reload a snapshot, then apply events. */
+    recovered: z.boolean(),
   }),
-  z.object({ type: z.literal("unsubscribed"), room: UlidSchema }),
   z.object({
-    type: z.literal("message.new"),
+    type: z.literal("unsubscribed"),
     room: UlidSchema,
-    message: MessageViewSchema,
+    /** "left" when pushed because the user left the room. */
+    reason: z.enum(["request", "left"]).optional(),
   }),
+  ...RoomEventFrameSchema.options,
   z.object({
     type: z.literal("message.ack"),
     clientId: z.string(),
     message: MessageViewSchema,
+  }),
+  z.object({
+    type: z.literal("ack"),
+    ref: z.string(),
+    /** The seq of the event the action appended (0 when it changed nothing). */
+    seq: z.number().int().min(0),
+  }),
+  z.object({
+    type: z.literal("typing"),
+    room: UlidSchema,
+    user: AuthorViewSchema,
+  }),
+  z.object({
+    type: z.literal("presence.state"),
+    room: UlidSchema,
+    /** Everyone connected to the room now (offline people are not listed). */
+    users: z.array(PresenceViewSchema),
+    online: z.number().int().min(0),
+  }),
+  z.object({
+    type: z.literal("presence.update"),
+    room: UlidSchema,
+    changes: z.array(PresenceViewSchema),
+    online: z.number().int().min(0),
+  }),
+  z.object({
+    type: z.literal("receipts.state"),
+    room: UlidSchema,
+    marks: z.array(z.object({ userId: UlidSchema, seq: z.number().int() })),
+  }),
+  z.object({
+    type: z.literal("receipt.update"),
+    room: UlidSchema,
+    userId: UlidSchema,
+    seq: z.number().int(),
+  }),
+  z.object({
+    type: z.literal("notifications.subscribed"),
+    seq: z.number().int(),
+    epoch: z.string(),
+    recovered: z.boolean(),
+  }),
+  z.object({
+    type: z.literal("notification.new"),
+    seq: z.number().int().min(1),
+    notification: NotificationViewSchema,
   }),
   z.object({ type: z.literal("pong"), id: z.string().optional() }),
   z.object({
@@ -62,6 +240,14 @@ export const ServerFrameSchema = z.discriminatedUnion("type", [
     message: z.string(),
     room: z.string().optional(),
     clientId: z.string().optional(),
+    ref: z.string().optional(),
+    /** Seconds to wait before retrying, on `rate_limited`. */
+    retryAfterS: z.number().optional(),
   }),
 ]);
 export type ServerFrame = z.infer<typeof ServerFrameSchema>;
+
+/** Presence statuses a client may set for itself. */
+export const SettablePresenceSchema = PresenceStatusSchema.exclude([
+  "offline",
+]);

@@ -117,12 +117,50 @@ export const MessageTextSchema = z.string().trim().min(1).max(
   MESSAGE_MAX_CHARS,
 );
 
+/** The kinds of message; announcements may be posted only by a room's owner or admins. */
+export const MessageCategorySchema = z.enum([
+  "social",
+  "networking",
+  "announcement",
+]);
+export type MessageCategory = z.infer<typeof MessageCategorySchema>;
+
+const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
+const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20E3/u;
+
+/** Whether a string is exactly one emoji grapheme (ZWJ sequences, flags and keycaps included). */
+export function isSingleEmoji(s: string): boolean {
+  if (s.length === 0 || s.length > 32 || !EMOJI.test(s)) return false;
+  let n = 0;
+  for (const _ of graphemes.segment(s)) if (++n > 1) return false;
+  return n === 1;
+}
+
+/** A reaction: any single emoji grapheme. */
+export const EmojiSchema = z.string().refine(
+  isSingleEmoji,
+  "must be one emoji",
+);
+
 /** Body of POST /rooms/:id/messages. */
 export const SendMessageInputSchema = z.object({
   text: MessageTextSchema,
   clientId: ClientIdSchema,
+  /** The seq of the message this replies to; a reply to a reply joins the same thread. */
+  threadRoot: z.number().int().min(1).optional(),
+  category: MessageCategorySchema.default("social"),
 });
 export type SendMessageInput = z.infer<typeof SendMessageInputSchema>;
+
+/** Body of PATCH /rooms/:id/messages/:seq. */
+export const EditMessageInputSchema = z.object({ text: MessageTextSchema });
+
+/** Body of POST /rooms/:id/messages/:seq/reactions: set (on) or clear one emoji. */
+export const ReactionInputSchema = z.object({
+  emoji: EmojiSchema,
+  on: z.boolean(),
+});
+export type ReactionInput = z.infer<typeof ReactionInputSchema>;
 
 /** The author of a message, as stored with it. */
 export const AuthorViewSchema = z.object({
@@ -132,7 +170,18 @@ export const AuthorViewSchema = z.object({
 });
 export type AuthorView = z.infer<typeof AuthorViewSchema>;
 
-/** A chat message; seq is its position in the room's total order. */
+/** One emoji's reactions on a message: the count and up to 25 of the reactors' ids. */
+export const ReactionSummarySchema = z.object({
+  emoji: z.string(),
+  count: z.number().int().min(1),
+  by: z.array(UlidSchema),
+});
+export type ReactionSummary = z.infer<typeof ReactionSummarySchema>;
+
+/**
+ * A chat message as it is now; seq is its place in the room's order. A deleted message keeps
+ * its place as a tombstone with empty text.
+ */
 export const MessageViewSchema = z.object({
   id: UlidSchema,
   roomId: UlidSchema,
@@ -141,8 +190,65 @@ export const MessageViewSchema = z.object({
   text: z.string(),
   clientId: z.string(),
   createdAt: z.string(),
+  category: MessageCategorySchema,
+  /** The seq of the thread's root when this is a reply, else null. */
+  threadRoot: z.number().int().nullable(),
+  replyCount: z.number().int().min(0),
+  lastReplyAt: z.string().nullable(),
+  editedAt: z.string().nullable(),
+  deleted: z.boolean(),
+  pinned: z.boolean(),
+  reactions: z.array(ReactionSummarySchema),
+  /** Ids of the members this message mentions by @handle. */
+  mentions: z.array(UlidSchema),
 });
 export type MessageView = z.infer<typeof MessageViewSchema>;
+
+/** A room's position in its event log: the last seq and the log's epoch. */
+export const RoomHeadViewSchema = z.object({
+  seq: z.number().int().min(0),
+  epoch: z.string(),
+});
+export type RoomHeadView = z.infer<typeof RoomHeadViewSchema>;
+
+/** A personal notification: someone mentioned you in a room. */
+export const NotificationViewSchema = z.object({
+  seq: z.number().int().min(1),
+  kind: z.literal("mention"),
+  roomId: UlidSchema,
+  messageSeq: z.number().int().min(1),
+  from: AuthorViewSchema,
+  /** The start of the message as it is now (empty once the message is deleted). */
+  excerpt: z.string(),
+  at: z.string(),
+  read: z.boolean(),
+});
+export type NotificationView = z.infer<typeof NotificationViewSchema>;
+
+/** A user's presence as others see it. */
+export const PresenceStatusSchema = z.enum([
+  "online",
+  "away",
+  "dnd",
+  "offline",
+]);
+export type PresenceStatus = z.infer<typeof PresenceStatusSchema>;
+
+/** One person's presence in a room. */
+export const PresenceViewSchema = z.object({
+  userId: UlidSchema,
+  status: PresenceStatusSchema,
+  /** When the person was last connected, for offline people; null when unknown. */
+  lastSeenAt: z.string().nullable(),
+});
+export type PresenceView = z.infer<typeof PresenceViewSchema>;
+
+/** A user's own preferences. */
+export const UserPrefsSchema = z.object({
+  /** When true, nobody sees this user's read receipts (their unread counts still work). */
+  privateReading: z.boolean(),
+});
+export type UserPrefs = z.infer<typeof UserPrefsSchema>;
 
 /** A page of items with the cursor for the next page, or null at the end. */
 export type Page<T> = { items: T[]; cursor: string | null };

@@ -11,7 +11,9 @@ import {
 import { requireUser } from "../../lib/http/session.ts";
 import { MESSAGE_PAGE_MAX } from "../../lib/db/messages.ts";
 import {
+  MessageCategorySchema,
   MessageViewSchema,
+  RoomHeadViewSchema,
   SendMessageInputSchema,
   UlidSchema,
 } from "../../lib/shared/schemas.ts";
@@ -22,6 +24,7 @@ const HistoryQuery = z.object({
   after: Seq.optional(),
   before: Seq.optional(),
   limit: z.coerce.number().int().min(1).max(MESSAGE_PAGE_MAX).default(50),
+  category: MessageCategorySchema.optional(),
 }).refine((q) => q.after === undefined || q.before === undefined, {
   message: "Give after or before, not both",
 });
@@ -32,15 +35,16 @@ const list = createRoute({
   method: "get",
   path: "/rooms/{id}/messages",
   summary:
-    "A page of history in ascending seq: after a seq (forward) or before one (backward)",
+    "A page of history in ascending seq (optionally one category), with the log head it reflects",
   request: { params: RoomParams, query: HistoryQuery },
   responses: {
     200: jsonResponse(
       z.object({
         items: z.array(MessageViewSchema),
         cursor: z.string().nullable(),
+        head: RoomHeadViewSchema,
       }),
-      "Messages; pass cursor as `after` (forward) or `before` (backward) for the next page",
+      "Messages; pass cursor as `after` (forward) or `before` (backward) for the next page. Subscribe with after = head.seq and epoch = head.epoch to follow on from this snapshot",
     ),
     ...errorResponses(400, 401, 403, 404),
   },
@@ -51,16 +55,43 @@ const send = createRoute({
   method: "post",
   path: "/rooms/{id}/messages",
   summary:
-    "Send a message; a repeated clientId returns the original message with 200",
+    "Send a message (a reply with threadRoot); a repeated clientId returns the original with 200",
   request: { params: RoomParams, body: jsonBody(SendMessageInputSchema) },
   responses: {
     201: jsonResponse(MessageViewSchema, "Sent"),
     200: jsonResponse(MessageViewSchema, "Already sent with this clientId"),
-    ...errorResponses(400, 401, 403, 404, 413, 415, 429),
+    ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429),
   },
 });
 
-/** /api/v1/rooms/:id/messages: history and send. */
+const thread = createRoute({
+  ...auth,
+  method: "get",
+  path: "/rooms/{id}/messages/{seq}/thread",
+  summary: "A thread: its root and a page of replies in ascending seq",
+  request: {
+    params: RoomParams.extend({ seq: Seq }),
+    query: z.object({
+      after: Seq.optional(),
+      limit: z.coerce.number().int().min(1).max(MESSAGE_PAGE_MAX).default(
+        100,
+      ),
+    }),
+  },
+  responses: {
+    200: jsonResponse(
+      z.object({
+        root: MessageViewSchema,
+        items: z.array(MessageViewSchema),
+        cursor: z.string().nullable(),
+      }),
+      "The thread; pass cursor as `after` for more replies",
+    ),
+    ...errorResponses(400, 401, 403, 404),
+  },
+});
+
+/** /api/v1/rooms/:id/messages: history, send, and threads. */
 export const messageRoutes = new OpenAPIHono<AppEnv>({
   defaultHook: validationHook,
 })
@@ -73,12 +104,20 @@ export const messageRoutes = new OpenAPIHono<AppEnv>({
     return c.json(page, 200);
   })
   .openapi(send, async (c) => {
-    const { text, clientId } = c.req.valid("json");
     const { message, created } = await c.var.services.chat.sendMessage(
       requireUser(c),
       c.req.valid("param").id,
-      text,
-      clientId,
+      c.req.valid("json"),
     );
     return created ? c.json(message, 201) : c.json(message, 200);
+  })
+  .openapi(thread, async (c) => {
+    const { id, seq } = c.req.valid("param");
+    const page = await c.var.services.chat.listThread(
+      requireUser(c),
+      id,
+      seq,
+      c.req.valid("query"),
+    );
+    return c.json(page, 200);
   });

@@ -5,7 +5,10 @@ import { validationHook } from "../../lib/http/errors.ts";
 import { cookieWritesFromOwnOrigin } from "../../lib/http/origin.ts";
 import { AppError } from "../../lib/shared/errors.ts";
 import { authRoutes } from "./auth.ts";
+import { meRoutes } from "./me.ts";
+import { messageActionRoutes } from "./message_actions.ts";
 import { messageRoutes } from "./messages.ts";
+import { roomLiveRoutes } from "./room_live.ts";
 import { roomRoutes } from "./rooms.ts";
 
 /** Largest JSON body the API reads, in bytes. */
@@ -28,6 +31,9 @@ export function createApiRoutes() {
   api.route("/", authRoutes);
   api.route("/", roomRoutes);
   api.route("/", messageRoutes);
+  api.route("/", messageActionRoutes);
+  api.route("/", roomLiveRoutes);
+  api.route("/", meRoutes);
   api.get("/health", (c) => c.json({ ok: true }));
   api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

@@ -32,7 +32,10 @@ const MembersQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(100),
   cursor: UlidSchema.optional(),
 });
-const MemberViewSchema = UserViewSchema.extend({ joinedAt: z.string() });
+const MemberViewSchema = UserViewSchema.extend({
+  joinedAt: z.string(),
+  role: z.enum(["owner", "admin", "member"]),
+});
 const auth = { tags: ["rooms"], security: SESSION_SECURITY };
 
 const create = createRoute({

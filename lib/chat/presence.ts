@@ -1,0 +1,413 @@
+import { keys } from "../db/keys.ts";
+import { getManyBatched, retryCommit } from "../db/store.ts";
+import { log } from "../log.ts";
+import { type Clock, isoOrNull } from "../shared/clock.ts";
+import type { ServerFrame } from "../shared/protocol.ts";
+import type { PresenceView } from "../shared/schemas.ts";
+
+/** A BroadcastChannel-like hint pipe between isolates (at-most-once). */
+export type HintChannel = {
+  postMessage(data: unknown): void;
+  onmessage: ((e: MessageEvent) => void) | null;
+  close(): void;
+};
+
+/** The statuses a connection can hold; "offline" is the absence of any live entry. */
+export type SettableStatus = "online" | "away" | "dnd";
+
+/** One connection's entry in a room, as stored. */
+type PresenceEntry = { status: SettableStatus; expiresAt: number };
+
+/** A queued KV write; a null value deletes. */
+type Mutation = { key: Deno.KvKey; value: unknown; expireIn?: number };
+
+/** The frame snapshot() answers with. */
+export type PresenceStateFrame = Extract<
+  ServerFrame,
+  { type: "presence.state" }
+>;
+
+/** The BroadcastChannel name isolates use to hint each other that a room's presence moved. */
+export const PRESENCE_CHANNEL = "vicinity:presence";
+
+/** People listed at most in one presence.state frame (`online` still counts everyone). */
+export const MAX_LISTED = 1_000;
+
+/** Presence entries read at most per room recompute. */
+const MAX_SCAN = 5_000;
+
+const RANK: Record<SettableStatus, number> = { away: 1, online: 2, dnd: 3 };
+
+/** Each connected person's status in a room, in user-id order. */
+type People = Map<string, SettableStatus>;
+type Listener = { fn: (frameText: string) => void };
+type Watched = {
+  listeners: Set<Listener>;
+  last: People | null;
+  /** The pending debounced recompute, and how to run it at once instead. */
+  due: { people: Promise<People>; fire: () => void } | null;
+};
+type Conn = { userId: string; status: SettableStatus; rooms: Set<string> };
+type Load = { running: Promise<People> | null; queued: Promise<People> | null };
+
+/** Options of createPresence; the intervals are in milliseconds. */
+export type PresenceOptions = {
+  kv: Deno.Kv;
+  clock: Clock;
+  /** Hint pipe to the other isolates, owned (and closed) by the presence; null = no hints. */
+  channel: HintChannel | null;
+  refreshMs?: number;
+  ttlMs?: number;
+  pollMs?: number;
+  debounceMs?: number;
+};
+
+/** Mutations per atomic commit (Deno KV allows 1,000). */
+const CHUNK = 500;
+
+/**
+ * Group commit for presence writes: whatever queues while a commit is in flight goes out in
+ * the next one (chunks of CHUNK), later writes to a key replacing earlier ones, and each
+ * flush reports the rooms it touched once.
+ */
+function createWriter(kv: Deno.Kv, onFlushed: (rooms: string[]) => void) {
+  const pending = new Map<string, Mutation>();
+  const rooms = new Set<string>();
+  let waiters: (() => void)[] = [];
+  let flushing: Promise<void> | null = null;
+
+  async function commit(batch: Mutation[]) {
+    try {
+      await retryCommit("presence", async () => {
+        const op = kv.atomic();
+        for (const { key, value, expireIn } of batch) {
+          if (value === null) op.delete(key);
+          else op.set(key, value, { expireIn });
+        }
+        return (await op.commit()).ok ? true : null;
+      });
+    } catch (err) {
+      // Soft state: the next refresh rewrites a lost entry, a lost delete expires.
+      log.warn("presence.write_failed", { error: String(err) });
+    }
+  }
+
+  async function flush() {
+    while (pending.size > 0 || waiters.length > 0) {
+      const batch = [...pending.values()];
+      const touched = [...rooms];
+      const done = waiters;
+      pending.clear();
+      rooms.clear();
+      waiters = [];
+      for (let i = 0; i < batch.length; i += CHUNK) {
+        await commit(batch.slice(i, i + CHUNK));
+      }
+      if (touched.length > 0) onFlushed(touched);
+      for (const d of done) d();
+    }
+    flushing = null;
+  }
+
+  return {
+    /** Queues mutations; resolves once they are committed (or given up on). */
+    write(muts: Mutation[], hintRooms: string[]): Promise<void> {
+      for (const m of muts) {
+        const id = JSON.stringify(m.key);
+        pending.delete(id);
+        pending.set(id, m);
+      }
+      for (const r of hintRooms) rooms.add(r);
+      const done = new Promise<void>((resolve) => waiters.push(resolve));
+      flushing ??= Promise.resolve().then(flush);
+      return done;
+    },
+    /** Resolves when everything queued so far is committed. */
+    idle: () => flushing ?? Promise.resolve(),
+  };
+}
+
+/** Reads a room's live entries and folds each person's tabs into one status. */
+async function readRoom(kv: Deno.Kv, roomId: string, now: number) {
+  const people: People = new Map();
+  const prefix = keys.roomPresencePrefix(roomId);
+  for await (
+    const e of kv.list<PresenceEntry>({ prefix }, { limit: MAX_SCAN })
+  ) {
+    // expireIn is lazy: a dead isolate's entry may still be listed after its expiresAt.
+    if (e.value.expiresAt <= now) continue;
+    const userId = e.key[2] as string;
+    const had = people.get(userId);
+    if (!had || RANK[e.value.status] > RANK[had]) {
+      people.set(userId, e.value.status);
+    }
+  }
+  return people;
+}
+
+/** Who changed between two readings; people who disappeared still need a lastSeenAt. */
+function diff(last: People, next: People) {
+  const changes: PresenceView[] = [];
+  for (const [userId, status] of next) {
+    if (last.get(userId) !== status) {
+      changes.push({ userId, status, lastSeenAt: null });
+    }
+  }
+  const gone = [...last.keys()].filter((userId) => !next.has(userId));
+  return { changes, gone };
+}
+
+/**
+ * Builds this isolate's presence: per-connection entries in KV, refreshed while they live,
+ * and per watched room one debounced, single-flight recompute that emits one batched
+ * presence.update to every local listener when something changed.
+ */
+export function createPresence(opts: PresenceOptions) {
+  const { kv, clock, channel } = opts;
+  const refreshMs = opts.refreshMs ?? 30_000;
+  const ttlMs = opts.ttlMs ?? 90_000;
+  const pollMs = opts.pollMs ?? 15_000;
+  const debounceMs = opts.debounceMs ?? 200;
+  const conns = new Map<string, Conn>();
+  const watched = new Map<string, Watched>();
+  const loads = new Map<string, Load>();
+  let closed = false;
+
+  const writer = createWriter(kv, (rooms) => {
+    for (const roomId of rooms) hint(roomId);
+    // Writes made while closing land after the channel is gone; a lost hint is harmless.
+    try {
+      channel?.postMessage({ rooms });
+    } catch { /* closed */ }
+  });
+  if (channel) {
+    channel.onmessage = (e: MessageEvent) => {
+      const rooms = (e.data as { rooms?: unknown } | null)?.rooms;
+      if (!Array.isArray(rooms)) return;
+      for (const r of rooms) if (typeof r === "string") hint(r);
+    };
+  }
+
+  // Hints (and snapshots) within the window share one recompute and at most one update, so
+  // a join burst costs a few reads and a few frames per listener, not one per join.
+  function hint(roomId: string) {
+    const room = watched.get(roomId);
+    if (closed || !room || room.due) return;
+    const { promise, resolve } = Promise.withResolvers<People>();
+    promise.catch((err) =>
+      log.warn("presence.recompute_failed", { roomId, error: String(err) })
+    );
+    const fire = () => {
+      if (room.due?.fire !== fire) return;
+      clearTimeout(timer);
+      room.due = null;
+      resolve(load(roomId));
+    };
+    const timer = setTimeout(fire, debounceMs);
+    room.due = { people: promise, fire };
+  }
+
+  async function publish(roomId: string, room: Watched, people: People) {
+    const last = room.last;
+    room.last = people;
+    // The first reading after listen() is the baseline the listeners' snapshot shows.
+    if (!last) return;
+    const { changes, gone } = diff(last, people);
+    if (gone.length > 0) {
+      const seen = await getManyBatched<number>(kv, gone.map(keys.lastSeen));
+      gone.forEach((userId, i) =>
+        changes.push({
+          userId,
+          status: "offline",
+          lastSeenAt: isoOrNull(seen[i].value ?? null),
+        })
+      );
+    }
+    if (changes.length === 0 || watched.get(roomId) !== room) return;
+    const frame: ServerFrame = {
+      type: "presence.update",
+      room: roomId,
+      changes,
+      online: people.size,
+    };
+    const text = JSON.stringify(frame);
+    for (const l of [...room.listeners]) {
+      try {
+        l.fn(text);
+      } catch (err) {
+        log.warn("presence.listener_failed", { roomId, error: String(err) });
+      }
+    }
+  }
+
+  async function recompute(roomId: string): Promise<People> {
+    const people = await readRoom(kv, roomId, clock.now());
+    const room = watched.get(roomId);
+    if (room && !closed) await publish(roomId, room, people);
+    return people;
+  }
+
+  // One reading per room at a time; callers arriving mid-read share the next one, which
+  // starts after their own writes, so a burst of snapshots costs two reads, not one each.
+  function load(roomId: string): Promise<People> {
+    let s = loads.get(roomId);
+    if (!s) loads.set(roomId, s = { running: null, queued: null });
+    const slot = s;
+    if (slot.queued) return slot.queued;
+    const start = () => {
+      const p = recompute(roomId).finally(() => {
+        if (slot.running === p) slot.running = null;
+        if (!slot.running && !slot.queued) loads.delete(roomId);
+      });
+      return slot.running = p;
+    };
+    if (!slot.running) return start();
+    return slot.queued = slot.running.catch(() => {}).then(() => {
+      slot.queued = null;
+      return start();
+    });
+  }
+
+  function loadQuietly(roomId: string) {
+    return load(roomId).catch((err) =>
+      log.warn("presence.recompute_failed", { roomId, error: String(err) })
+    );
+  }
+
+  // A connection's entries in `rooms` (null deletes them) plus its person's lastSeen.
+  function mutations(connId: string, c: Conn, rooms: string[], live: boolean) {
+    const now = clock.now();
+    const value: PresenceEntry | null = live
+      ? { status: c.status, expiresAt: now + ttlMs }
+      : null;
+    const muts: Mutation[] = rooms.map((roomId) => ({
+      key: keys.roomPresence(roomId, c.userId, connId),
+      value,
+      expireIn: ttlMs,
+    }));
+    muts.push({ key: keys.lastSeen(c.userId), value: now });
+    return muts;
+  }
+
+  function writeConn(connId: string, c: Conn, rooms: string[]) {
+    return writer.write(mutations(connId, c, rooms, true), rooms);
+  }
+
+  function removeConn(connId: string, c: Conn, rooms: string[]) {
+    for (const roomId of rooms) c.rooms.delete(roomId);
+    return writer.write(mutations(connId, c, rooms, false), rooms);
+  }
+
+  function refresh() {
+    const muts = [...conns].flatMap(([connId, c]) =>
+      c.rooms.size > 0 ? mutations(connId, c, [...c.rooms], true) : []
+    );
+    if (muts.length > 0) void writer.write(muts, []);
+  }
+
+  const timers = [
+    setInterval(refresh, refreshMs),
+    setInterval(() => {
+      for (const roomId of watched.keys()) void loadQuietly(roomId);
+    }, pollMs),
+  ];
+
+  return {
+    /** Marks a connection present in a room; `status`, when given, becomes the connection's. */
+    enter(
+      roomId: string,
+      userId: string,
+      connId: string,
+      status?: SettableStatus,
+    ): Promise<void> {
+      if (closed) return Promise.resolve();
+      let c = conns.get(connId);
+      if (!c) {
+        conns.set(connId, c = { userId, status: "online", rooms: new Set() });
+      }
+      c.rooms.add(roomId);
+      if (status && status !== c.status) {
+        c.status = status;
+        return writeConn(connId, c, [...c.rooms]);
+      }
+      return writeConn(connId, c, [roomId]);
+    },
+
+    /** Removes a connection from a room (unsubscribe, member left); idempotent. */
+    exit(roomId: string, connId: string): Promise<void> {
+      const c = conns.get(connId);
+      if (closed || !c || !c.rooms.has(roomId)) return Promise.resolve();
+      return removeConn(connId, c, [roomId]);
+    },
+
+    /** Removes a closed connection from all its rooms and forgets it; idempotent. */
+    disconnect(connId: string): Promise<void> {
+      const c = conns.get(connId);
+      if (closed || !c) return Promise.resolve();
+      conns.delete(connId);
+      return removeConn(connId, c, [...c.rooms]);
+    },
+
+    /** Sets a connection's status in every room it is in; unknown connections are ignored. */
+    setStatus(connId: string, status: SettableStatus): Promise<void> {
+      const c = conns.get(connId);
+      if (closed || !c || c.status === status) return Promise.resolve();
+      c.status = status;
+      return writeConn(connId, c, [...c.rooms]);
+    },
+
+    /** Calls `fn` with each serialised presence.update of the room; returns the unlisten. */
+    listen(roomId: string, fn: (frameText: string) => void): () => void {
+      const own = watched.get(roomId) ??
+        { listeners: new Set(), last: null, due: null };
+      watched.set(roomId, own);
+      const l: Listener = { fn };
+      own.listeners.add(l);
+      return () => {
+        own.listeners.delete(l);
+        if (own.listeners.size > 0 || watched.get(roomId) !== own) return;
+        watched.delete(roomId);
+        own.due?.fire();
+      };
+    },
+
+    /** The room's presence.state frame, read after every write this isolate made so far. */
+    async snapshot(roomId: string): Promise<PresenceStateFrame> {
+      // Our own writes have hinted the room by now, so a pending recompute will include them.
+      await writer.idle();
+      const people = await (watched.get(roomId)?.due?.people ?? load(roomId));
+      const users: PresenceView[] = [];
+      for (const [userId, status] of people) {
+        if (users.length === MAX_LISTED) break;
+        users.push({ userId, status, lastSeenAt: null });
+      }
+      return {
+        type: "presence.state",
+        room: roomId,
+        users,
+        online: people.size,
+      };
+    },
+
+    /** Stops the timers and deletes this isolate's entries, best-effort; idempotent. */
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      for (const t of timers) clearInterval(t);
+      const rooms = [...watched.values()];
+      watched.clear();
+      for (const room of rooms) room.due?.fire();
+      if (channel) channel.onmessage = null;
+      const all = [...conns].map(([id, c]) => removeConn(id, c, [...c.rooms]));
+      conns.clear();
+      await Promise.all(all);
+      await Promise.allSettled(
+        [...loads.values()].flatMap((s) => [s.running, s.queued]),
+      );
+      channel?.close();
+    },
+  };
+}
+
+/** This isolate's presence tracker. */
+export type Presence = ReturnType<typeof createPresence>;
