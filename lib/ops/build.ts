@@ -70,12 +70,17 @@ export async function buildIslands(
   await Deno.mkdir(entryDir, { recursive: true });
   await Deno.mkdir(outDir, { recursive: true });
   const names = await listIslands(root);
-  const files = await Promise.all(names.map(async (name) => {
+  const one = async (name: string) => {
     const entry = join(entryDir, `${name}.ts`);
     await Deno.writeTextFile(entry, entrySource(name, entryDir, root));
     const out = join(outDir, `${name}.js`);
     await bundle(entry, out, opts.minify ?? true, root);
     return out;
-  }));
+  };
+  // On a fresh cache the first `deno bundle` installs esbuild; parallel first runs race on
+  // that copy and fail ("failed to copy esbuild binary"), so one goes first, alone.
+  const [first, ...rest] = names;
+  const files = first ? [await one(first)] : [];
+  files.push(...await Promise.all(rest.map(one)));
   return { files };
 }

@@ -27,11 +27,12 @@ Deno.test("messages - send, page and bad input against the real server", async (
       },
     );
 
-    await t.step("a member's send is trimmed and numbered from 1", async () => {
+    await t.step("a member's send is trimmed and numbered after the join", async () => {
       await joinRoom(base, bob, room.id, HERE);
       const res = await send(bob.token, "  hi all  ", "b-1");
       assert.equal(res.status, 201);
-      assert.equal(res.body.seq, 1);
+      // Bob's join took seq 1 in the room's log; every durable change takes the next seq.
+      assert.equal(res.body.seq, 2);
       assert.equal(res.body.text, "hi all");
       assert.equal(res.body.author.handle, bob.user.handle);
       const got = await api(base, `/rooms/${room.id}`, { token: bob.token });
@@ -54,7 +55,7 @@ Deno.test("messages - send, page and bad input against the real server", async (
         });
         assert.deepEqual(
           history.body.items.map((m: { seq: number }) => m.seq),
-          [1, 2, 3],
+          [2, 3, 4],
         );
       },
     );
@@ -79,32 +80,25 @@ Deno.test("messages - send, page and bad input against the real server", async (
         const latest = await api(base, `${path}?limit=10`, {
           token: alice.token,
         });
-        assert.deepEqual(seqs(latest), [
-          16,
-          17,
-          18,
-          19,
-          20,
-          21,
-          22,
-          23,
-          24,
-          25,
-        ]);
-        assert.equal(latest.body.cursor, "16");
-        const older = await api(base, `${path}?limit=10&before=16`, {
+        const range = (a: number, b: number) =>
+          Array.from({ length: b - a + 1 }, (_, i) => a + i);
+        assert.deepEqual(seqs(latest), range(17, 26));
+        assert.equal(latest.body.cursor, "17");
+        assert.equal(latest.body.head.seq, 26);
+        assert.match(latest.body.head.epoch, /^[0-9a-f]{8}$/);
+        const older = await api(base, `${path}?limit=10&before=17`, {
           token: alice.token,
         });
-        assert.deepEqual(seqs(older), [6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
-        const oldest = await api(base, `${path}?limit=10&before=6`, {
+        assert.deepEqual(seqs(older), range(7, 16));
+        const oldest = await api(base, `${path}?limit=10&before=7`, {
           token: alice.token,
         });
-        assert.deepEqual(seqs(oldest), [1, 2, 3, 4, 5]);
+        assert.deepEqual(seqs(oldest), range(2, 6));
         assert.equal(oldest.body.cursor, null);
-        const fwd = await api(base, `${path}?limit=10&after=20`, {
+        const fwd = await api(base, `${path}?limit=10&after=21`, {
           token: alice.token,
         });
-        assert.deepEqual(seqs(fwd), [21, 22, 23, 24, 25]);
+        assert.deepEqual(seqs(fwd), range(22, 26));
         assert.equal(fwd.body.cursor, null);
         const both = await api(base, `${path}?after=1&before=5`, {
           token: alice.token,
@@ -132,7 +126,8 @@ Deno.test("messages - send, page and bad input against the real server", async (
         const max = await send(bob.token, "é".repeat(4000), "e-max");
         assert.equal(max.status, 201, "exactly 4,000 characters is allowed");
         const head = await api(base, `${path}?limit=1`, { token: bob.token });
-        assert.equal(head.body.items[0].seq, 26);
+        assert.equal(head.body.items[0].seq, 27);
+        assert.equal(head.body.head.seq, 27, "nothing else reached the log");
       },
     );
 
@@ -164,7 +159,8 @@ Deno.test("messages - send, page and bad input against the real server", async (
         assert.equal(huge.status, 413);
         assert.equal(huge.body.error.code, "payload_too_large");
         const head = await api(base, `${path}?limit=1`, { token: bob.token });
-        assert.equal(head.body.items[0].seq, 26);
+        assert.equal(head.body.items[0].seq, 27);
+        assert.equal(head.body.head.seq, 27, "nothing else reached the log");
       },
     );
 

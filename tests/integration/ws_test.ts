@@ -294,10 +294,13 @@ Deno.test("ws - frames: membership, bad frames, idempotency and resume", async (
         assert.deepEqual(texts, range(6, 11).map((i) => `text r${i}`));
         const { ws: fresh } = await connect(base, member);
         await joinRoom(base, member, r, AT);
-        assert.equal((await subscribe(fresh, r)).seq, 11);
-        await post(base, owner, r, "r12");
-        await fresh.next(isSeq(12));
-        assert.deepEqual(seqsOf(fresh, r), [12]);
+        // The join is an event too (seq 12): a fresh subscription starts after it.
+        const sub = await subscribe(fresh, r);
+        assert.equal(sub.seq, 12);
+        assert.equal(sub.recovered, true);
+        await post(base, owner, r, "r13");
+        await fresh.next(isSeq(13));
+        assert.deepEqual(seqsOf(fresh, r), [13]);
         await second.close();
         await fresh.close();
       },
@@ -317,7 +320,8 @@ Deno.test("ws - a burst sent on every isolate reaches every socket in order, onc
     const room = (await createRoom(base, users[0], AT)).id;
     for (const u of users.slice(1)) await joinRoom(base, u, room, AT);
     const sockets = await connectOnBothIsolates(base, users, 6);
-    for (const s of sockets) assert.equal((await subscribe(s.ws, room)).seq, 0);
+    // Five joins took seqs 1..5 of the room's log; messages follow from 6.
+    for (const s of sockets) assert.equal((await subscribe(s.ws, room)).seq, 5);
     // Three WebSocket senders (distinct users, both isolates) and two HTTP senders.
     const wsSenders = pickSenders(sockets, 3);
     assert.equal(new Set(wsSenders.map((s) => s.isolate)).size, 2);
@@ -348,17 +352,26 @@ Deno.test("ws - a burst sent on every isolate reaches every socket in order, onc
       }
     });
     // Two more sockets join mid-burst and replay from 0 while live delivery continues.
-    await sockets[0].ws.next(isSeq(50), 20_000);
+    await sockets[0].ws.next(isSeq(55), 20_000);
     const late = [await connect(base, users[1]), await connect(base, users[2])];
     for (const l of late) assert.equal((await subscribe(l.ws, room, 0)).seq, 0);
     await Promise.all([...viaWs, ...viaHttp]);
     assert.equal(acks.size, 200);
     await post(base, users[0], room, "sentinel");
     const all = [...sockets, ...late];
-    for (const s of all) await s.ws.next(isSeq(201), 20_000);
+    for (const s of all) await s.ws.next(isSeq(206), 20_000);
     const reference = messagesIn(all[0].ws, room).map((f) => f.message);
-    assert.deepEqual(reference.map((m) => m.seq), range(1, 201));
+    assert.deepEqual(reference.map((m) => m.seq), range(6, 206));
     assert.equal(new Set(reference.map((m) => m.id)).size, 201);
+    // Late sockets replayed the whole log, joins included, with no gap or repeat.
+    for (const l of late) {
+      const events = l.ws.frames.filter((f) => f.room === room && f.seq);
+      assert.deepEqual(events.map((f) => f.seq), range(1, 206));
+      assert.deepEqual(
+        events.slice(0, 5).map((f) => f.type),
+        Array(5).fill("member.joined"),
+      );
+    }
     for (const s of all) {
       const ids = messagesIn(s.ws, room).map((f) => f.message.id);
       assert.deepEqual(
