@@ -94,9 +94,10 @@ export function createLogFeed(kv: Deno.Kv, source: FeedSource): LogFeed {
         }
       }
     }
-    // A subscriber whose next seq lies in this range but was not listed: the log lost it.
+    // A subscriber whose next seq lies in the range listed but was not in it: the log lost
+    // it. (One added while the list was read may sit below `from`: the next round serves it.)
     for (const s of subs) {
-      if (refused.has(s) || s.cursor >= upto) continue;
+      if (refused.has(s) || s.cursor < from || s.cursor >= upto) continue;
       if (!batch.some((i) => i.seq === s.cursor + 1)) {
         s.cursor = head;
         s.resync(head);

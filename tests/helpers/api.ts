@@ -1,3 +1,5 @@
+import type { MessageView, RoomHeadView } from "../../lib/shared/schemas.ts";
+
 /** A signed-in test user: its view, token, and the cookie header pages use. */
 export type TestUser = {
   user: { id: string; handle: string; displayName: string };
@@ -110,4 +112,127 @@ export async function joinRoom(
   if (res.status !== 200) {
     throw new Error(`join failed: ${res.status} ${JSON.stringify(res.body)}`);
   }
+}
+
+/** The result of `api`: status, content type, headers and parsed body. */
+export type ApiResult = Awaited<ReturnType<typeof api>>;
+
+const messagePath = (room: string, seq?: number | string) =>
+  seq === undefined
+    ? `/rooms/${room}/messages`
+    : `/rooms/${room}/messages/${seq}`;
+
+/** POST /rooms/{id}/messages as `u`; `extra` carries threadRoot or category. */
+export function sendMessage(
+  base: string,
+  u: TestUser,
+  room: string,
+  text: string,
+  clientId: string,
+  extra: { threadRoot?: number; category?: string } = {},
+): Promise<ApiResult> {
+  return api(base, messagePath(room), {
+    token: u.token,
+    body: { text, clientId, ...extra },
+  });
+}
+
+/** PATCH /rooms/{id}/messages/{seq} {text} as `u`. */
+export function editMessage(
+  base: string,
+  u: TestUser,
+  room: string,
+  seq: number | string,
+  text: unknown,
+): Promise<ApiResult> {
+  return api(base, messagePath(room, seq), {
+    method: "PATCH",
+    token: u.token,
+    body: { text },
+  });
+}
+
+/** DELETE /rooms/{id}/messages/{seq} as `u`. */
+export function deleteMessage(
+  base: string,
+  u: TestUser,
+  room: string,
+  seq: number | string,
+): Promise<ApiResult> {
+  return api(base, messagePath(room, seq), {
+    method: "DELETE",
+    token: u.token,
+  });
+}
+
+/** POST /rooms/{id}/messages/{seq}/reactions {emoji, on} as `u`. */
+export function setReaction(
+  base: string,
+  u: TestUser,
+  room: string,
+  seq: number | string,
+  emoji: string,
+  on: boolean,
+): Promise<ApiResult> {
+  return api(base, `${messagePath(room, seq)}/reactions`, {
+    token: u.token,
+    body: { emoji, on },
+  });
+}
+
+/** PUT (pin) or DELETE (unpin) /rooms/{id}/pins/{seq} as `u`. */
+export function setPin(
+  base: string,
+  u: TestUser,
+  room: string,
+  seq: number | string,
+  pinned: boolean,
+): Promise<ApiResult> {
+  return api(base, `/rooms/${room}/pins/${seq}`, {
+    method: pinned ? "PUT" : "DELETE",
+    token: u.token,
+  });
+}
+
+/** POST /rooms/{id}/leave as `u`; throws unless 204. */
+export async function leaveRoom(base: string, u: TestUser, roomId: string) {
+  const res = await api(base, `/rooms/${roomId}/leave`, {
+    method: "POST",
+    token: u.token,
+  });
+  if (res.status !== 204) {
+    throw new Error(`leave failed: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+}
+
+/** A room's newest page of messages (up to 200) and its head; throws unless 200. */
+export async function getSnapshot(
+  base: string,
+  u: TestUser,
+  room: string,
+): Promise<{ items: MessageView[]; head: RoomHeadView }> {
+  const res = await api(base, `${messagePath(room)}?limit=200`, {
+    token: u.token,
+  });
+  if (res.status !== 200) {
+    throw new Error(
+      `snapshot failed: ${res.status} ${JSON.stringify(res.body)}`,
+    );
+  }
+  return { items: res.body.items, head: res.body.head };
+}
+
+/** A room's current member count, from GET /rooms/{id}. */
+export async function getMemberCount(
+  base: string,
+  u: TestUser,
+  room: string,
+): Promise<number> {
+  const res = await api(base, `/rooms/${room}`, { token: u.token });
+  if (res.status !== 200) {
+    throw new Error(
+      `get room failed: ${res.status} ${JSON.stringify(res.body)}`,
+    );
+  }
+  return res.body.memberCount;
 }
