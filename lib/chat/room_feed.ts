@@ -75,6 +75,7 @@ export function createLogFeed(kv: Deno.Kv, source: FeedSource): LogFeed {
   // Offers one page to every subscriber; answers whether anyone moved.
   function offer(
     batch: FeedItem[],
+    from: number,
     upto: number,
     refused: Set<FeedSubscriber>,
   ) {
@@ -119,9 +120,8 @@ export function createLogFeed(kv: Deno.Kv, source: FeedSource): LogFeed {
       const upto = Math.min(from + FEED_PAGE, target);
       const batch = await source.list(from, upto);
       const refusedBefore = refused.size;
-      if (!offer(batch, upto, refused) && refused.size === refusedBefore) {
-        return;
-      }
+      const moved = offer(batch, from, upto, refused);
+      if (!moved && refused.size === refusedBefore) return;
     }
   }
 

@@ -6,7 +6,8 @@ import type { Services } from "../services/mod.ts";
 import { forbidden, notFound, unprocessable } from "../shared/errors.ts";
 import { MAX_SUBSCRIPTIONS } from "../shared/protocol.ts";
 import type { Hub } from "./hub.ts";
-import type { Session } from "./session.ts";
+import { log } from "../log.ts";
+import type { Session, Subscription } from "./session.ts";
 
 /** A resume further behind than this many events reloads a snapshot instead of replaying. */
 export const MAX_RESUME_EVENTS = 10_000;
@@ -100,7 +101,7 @@ export async function subscribeRoom(
     }),
   ];
   let stopped = false;
-  const sub = {
+  const sub: Subscription = {
     stop() {
       if (stopped) return;
       stopped = true;
@@ -111,6 +112,20 @@ export async function subscribeRoom(
     resume: feed.resume,
   };
   session.subs.set(room, sub);
+  // Snapshots may wait for a debounced presence read; the next frame need not wait for them.
+  void sendSnapshots(session, deps, user, room, sub).catch((err) =>
+    log.warn("ws.snapshot_failed", { room, error: String(err) })
+  );
+}
+
+/** Sends a new subscription's presence and receipts snapshots, unless it ended meanwhile. */
+async function sendSnapshots(
+  session: Session,
+  { services, hub, connId }: SubscribeDeps,
+  user: User,
+  room: string,
+  sub: Subscription,
+) {
   await hub.presence.enter(room, user.id, connId, session.status);
   const [state, marks] = await Promise.all([
     hub.presence.snapshot(room),
