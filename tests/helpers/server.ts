@@ -5,11 +5,17 @@ export type TestServer = {
   kvPath: string;
   /** Everything the server printed so far. */
   output(): string;
-  /** Sends SIGTERM and waits for the process to exit; returns its exit code. */
+  /**
+   * Sends SIGTERM and waits for the process to exit; returns its exit code. Throws if the
+   * server logged a fault (an error line, a failed feed pump), which tests would not see.
+   */
   stop(): Promise<number>;
 };
 
 const ROOT = new URL("../../", import.meta.url);
+
+/** Log lines that mean something went wrong inside the server. */
+const FAULT = /"level":"error"|"event":"feed\.(pump|watch)_failed"|Uncaught/;
 
 function freePort(): number {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -99,6 +105,10 @@ export async function startServer(
         clearTimeout(timer);
         await pumps;
         await Deno.remove(dir, { recursive: true });
+        const faults = text.split("\n").filter((l) => FAULT.test(l));
+        if (faults.length) {
+          throw new Error(`the server logged faults:\n${faults.join("\n")}`);
+        }
         return code;
       })(),
   };
