@@ -4,6 +4,7 @@ import { createMessages } from "../db/messages.ts";
 import { createPrefs } from "../db/prefs.ts";
 import { createRateLimits } from "../db/rate_limits.ts";
 import { createReadMarks } from "../db/read_marks.ts";
+import { createRoomEdits } from "../db/room_edits.ts";
 import { createRoomLog } from "../db/room_log.ts";
 import { createRooms } from "../db/rooms.ts";
 import { createSessions } from "../db/sessions.ts";
@@ -49,6 +50,7 @@ export function createServices(
     users,
     limits,
     store.clock,
+    createRoomEdits(store, log),
   );
   return {
     store,

@@ -11,7 +11,8 @@ export type RoomAction =
   | "delete_own"
   | "delete_any"
   | "pin"
-  | "view_edits";
+  | "view_edits"
+  | "edit_room";
 
 /** The kinds of room the policy knows; direct and group conversations will join this list. */
 export type RoomKind = "proximity";
@@ -33,6 +34,7 @@ const ADMIN: RoomAction[] = [
   "delete_any",
   "pin",
   "view_edits",
+  "edit_room",
 ];
 
 /** The one table that decides every right, by room kind and role. */

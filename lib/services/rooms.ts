@@ -1,5 +1,6 @@
 import type { Members, Membership, RoomRole } from "../db/members.ts";
 import type { RateLimits } from "../db/rate_limits.ts";
+import type { RoomEdits } from "../db/room_edits.ts";
 import type { Room, Rooms } from "../db/rooms.ts";
 import { toUserView, type User, type Users } from "../db/users.ts";
 import { distanceM } from "../geo/distance.ts";
@@ -17,9 +18,11 @@ import type {
   NearbyRoomView,
   Page,
   RoomView,
+  UpdateRoomInput,
   UserView,
 } from "../shared/schemas.ts";
 import { LIMITS } from "./limits.ts";
+import { can, kindOf } from "./policy.ts";
 
 /** A join needs a fix at least this precise, in metres. */
 export const MAX_JOIN_ACCURACY_M = 500;
@@ -55,6 +58,7 @@ export function createRoomService(
   users: Users,
   limits: RateLimits,
   clock: Clock,
+  edits: RoomEdits,
 ) {
   async function toViews(list: Room[]): Promise<RoomView[]> {
     const stats = await rooms.getRoomStats(list.map((r) => r.id));
@@ -109,6 +113,22 @@ export function createRoomService(
     /** A live room's view; 404 when unknown or expired. */
     async getRoomView(roomId: string): Promise<RoomView> {
       return (await toViews([await requireRoom(roomId)]))[0];
+    },
+
+    /** Renames or redescribes a room (owner and admins); members see room.updated. */
+    async updateRoom(
+      user: User,
+      roomId: string,
+      patch: UpdateRoomInput,
+    ): Promise<RoomView> {
+      const { room, role } = await requireMember(user, roomId);
+      if (!can(kindOf(room), role, "edit_room")) {
+        throw forbidden("not_allowed", "Only room admins can edit the room");
+      }
+      await limits.hit(LIMITS.act, user.id);
+      const next = await edits.updateRoom(roomId, patch);
+      if (!next) throw notFound("Room");
+      return (await toViews([next]))[0];
     },
 
     /** Creates a room owned (and joined) by the user. */

@@ -72,6 +72,15 @@ export const CreateRoomInputSchema = z.object({
 });
 export type CreateRoomInput = z.infer<typeof CreateRoomInputSchema>;
 
+/** Body of PATCH /rooms/:id: a new name and/or description. */
+export const UpdateRoomInputSchema = z.object({
+  name: z.string().trim().min(1).max(80).optional(),
+  description: z.string().trim().max(500).optional(),
+}).refine((p) => p.name !== undefined || p.description !== undefined, {
+  message: "Give name or description",
+});
+export type UpdateRoomInput = z.infer<typeof UpdateRoomInputSchema>;
+
 /** A room as clients see it. */
 export const RoomViewSchema = z.object({
   id: UlidSchema,

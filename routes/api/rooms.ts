@@ -18,6 +18,7 @@ import {
   ROOM_RADIUS_M,
   RoomViewSchema,
   UlidSchema,
+  UpdateRoomInputSchema,
   UserViewSchema,
 } from "../../lib/shared/schemas.ts";
 
@@ -77,6 +78,19 @@ const get = createRoute({
   },
 });
 
+const update = createRoute({
+  ...auth,
+  method: "patch",
+  path: "/rooms/{id}",
+  summary:
+    "Rename or redescribe a room (owner and admins); members get room.updated",
+  request: { params: RoomParams, body: jsonBody(UpdateRoomInputSchema) },
+  responses: {
+    200: jsonResponse(RoomViewSchema, "The room"),
+    ...errorResponses(400, 401, 403, 404, 415, 429),
+  },
+});
+
 const join = createRoute({
   ...auth,
   method: "post",
@@ -117,7 +131,7 @@ const members = createRoute({
   },
 });
 
-/** /api/v1/rooms/*: create, find nearby, read, join, leave, members. */
+/** /api/v1/rooms/*: create, find nearby, read, edit, join, leave, members. */
 export const roomRoutes = new OpenAPIHono<AppEnv>({
   defaultHook: validationHook,
 })
@@ -145,6 +159,14 @@ export const roomRoutes = new OpenAPIHono<AppEnv>({
       await c.var.services.rooms.getRoomView(c.req.valid("param").id),
       200,
     );
+  })
+  .openapi(update, async (c) => {
+    const room = await c.var.services.rooms.updateRoom(
+      requireUser(c),
+      c.req.valid("param").id,
+      c.req.valid("json"),
+    );
+    return c.json(room, 200);
   })
   .openapi(join, async (c) => {
     const { id } = c.req.valid("param");
