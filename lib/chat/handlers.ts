@@ -67,7 +67,12 @@ export function createHandlers(session: Session, deps: HandlerDeps) {
   }
 
   async function readMark(user: User, f: Frame<"read.mark">) {
-    const shown = await services.receipts.markRead(user, f.room, f.seq);
+    // Marks only rise, so one dropped over the limit is caught up by the next: no error.
+    const shown = await services.receipts.markRead(user, f.room, f.seq)
+      .catch((err) => {
+        if (err instanceof AppError && err.code === "rate_limited") return null;
+        throw err;
+      });
     if (shown) {
       hub.ephemeral.publish(f.room, {
         type: "receipt.update",
