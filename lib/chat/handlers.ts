@@ -1,6 +1,11 @@
 import type { User } from "../db/users.ts";
 import { authorOf } from "../services/rooms.ts";
-import { forbidden, unauthorized, unprocessable } from "../shared/errors.ts";
+import {
+  AppError,
+  forbidden,
+  unauthorized,
+  unprocessable,
+} from "../shared/errors.ts";
 import type { ClientFrame } from "../shared/protocol.ts";
 import { CLOSE } from "./frames.ts";
 import type { Session } from "./session.ts";

@@ -87,9 +87,14 @@ export async function startServer(
   try {
     await waitForHealth(url, child, () => text);
   } catch (err) {
-    child.kill("SIGKILL");
+    // A server that died during start-up has nothing left to kill; its output says why.
+    try {
+      child.kill("SIGKILL");
+    } catch { /* already exited */ }
     await child.status;
-    throw err;
+    await pumps;
+    await Deno.remove(dir, { recursive: true });
+    throw err instanceof Error ? new Error(`${err.message}\n${text}`) : err;
   }
   let stopped: Promise<number> | null = null;
   return {
