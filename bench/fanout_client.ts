@@ -11,6 +11,8 @@ export type Frame = { type: string; [k: string]: any };
 export type BenchSocket = {
   ws: WebSocket;
   isolate: string;
+  /** The signed-in user's id, from `ready`. */
+  userId: string;
   /** Replaced by each scenario; gets every frame after `ready`, with its arrival time. */
   onFrame: (frame: Frame, at: number) => void;
   closed: Promise<void>;
@@ -32,6 +34,7 @@ function connect(base: string, token: string): Promise<BenchSocket> {
   const sock: BenchSocket = {
     ws,
     isolate: "",
+    userId: "",
     onFrame: () => {},
     closed: closed.promise,
   };
@@ -40,6 +43,7 @@ function connect(base: string, token: string): Promise<BenchSocket> {
     const frame = JSON.parse(e.data) as Frame;
     if (frame.type !== "ready") return sock.onFrame(frame, at);
     sock.isolate = frame.isolate;
+    sock.userId = frame.user.id;
     ready.resolve(sock);
   };
   ws.onerror = (e) =>

@@ -1,6 +1,6 @@
 /**
  * One fan-out scenario against a running server: open and subscribe the sockets, warm up,
- * publish at a fixed rate for a bounded time, wait for every delivery, and tally.
+ * publish ops at a fixed rate for a bounded time, wait for every event delivery, and tally.
  */
 import type { TestUser } from "../tests/helpers/api.ts";
 import {
@@ -10,7 +10,9 @@ import {
   openBenchSocket,
   openFailures,
 } from "./fanout_client.ts";
+import { createOpPicker, type OpPicker, type Workload } from "./fanout_ops.ts";
 import {
+  lostOf,
   newTally,
   onSenderFrame,
   type Sub,
@@ -19,9 +21,8 @@ import {
   until,
 } from "./fanout_tally.ts";
 import { cpuMeter, type CpuShare } from "./machine.ts";
-import { summarize, type Summary } from "./stats.ts";
 
-/** One scenario: `rooms` rooms with `subsPerRoom` sockets each, `msgPerS` sends in total. */
+/** One scenario: `rooms` rooms with `subsPerRoom` sockets each, `msgPerS` ops in total. */
 export type ScenarioConfig = {
   name: string;
   rooms: number;
@@ -30,16 +31,14 @@ export type ScenarioConfig = {
   durationS: number;
 };
 
-/** What one scenario measured on one server. */
-export type ScenarioResult = ScenarioConfig & {
+/** One timed run of a scenario on one server, raw; `mergeBlocks` turns blocks into figures. */
+export type Block = {
+  cfg: ScenarioConfig & { workload: Workload; block: number };
   subscribers: number;
   senders: number;
-  warmupMessages: number;
-  sent: number;
-  acked: number;
-  sendErrors: Record<string, number>;
-  expectedDeliveries: number;
-  received: number;
+  warmup: number;
+  t: Tally;
+  expected: number;
   lost: number;
   duplicates: number;
   outOfOrder: number;
@@ -47,28 +46,17 @@ export type ScenarioResult = ScenarioConfig & {
   /** Socket handshakes that failed and were retried, with the first reasons. */
   socketOpenRetries: number;
   socketOpenErrors: string[];
-  latency: Summary;
-  sameIsolate: Summary;
-  crossIsolate: Summary;
-  ack: Summary;
-  /** Each delivery's arrival minus its message's ack at the sender: the fan-out's own share. */
-  afterAck: Summary;
-  /** p99 latency of the messages sent in each second of the run. */
-  p99BySecond: number[];
-  offeredDeliveriesPerS: number;
-  deliveriesPerS: number;
   socketsPerIsolate: Record<string, number>;
   client: CpuShare;
   server: CpuShare;
 };
 
-/** Sends `total` messages at `msgPerS`, round-robin over senders and rooms; a bounded loop. */
+/** Sends `total` ops at `msgPerS`, round-robin over senders and rooms; a bounded loop. */
 async function publish(
   tag: string,
   total: number,
   msgPerS: number,
-  senders: BenchSocket[],
-  rooms: string[],
+  io: Io,
   t: Tally,
 ) {
   const interval = 1000 / msgPerS;
@@ -78,34 +66,45 @@ async function publish(
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const now = performance.now();
     for (; k < total && t0 + k * interval <= now; k++) {
-      const sender = senders[k % senders.length];
-      const clientId = `${tag}-${k}`;
-      t.senderIsolate.set(clientId, sender.isolate);
-      t.sendAt.set(clientId, performance.now());
-      sender.ws.send(JSON.stringify({
-        type: "message.send",
-        room: rooms[k % rooms.length],
-        text: `bench ${clientId}`,
-        clientId,
-      }));
+      const sender = io.senders[k % io.senders.length];
+      const room = io.rooms[k % io.rooms.length];
+      const id = `${tag}-${k}`;
+      const op = io.ops.next(id, sender, room);
+      t.kindOf.set(id, op.kind);
+      t.roomOf.set(id, room);
+      t.senderIsolate.set(id, sender.isolate);
+      if (op.reactionKey) t.reactionOps.set(op.reactionKey, id);
+      t.sent[op.kind]++;
+      t.sendAt.set(id, performance.now());
+      sender.ws.send(JSON.stringify(op.frame));
+      io.onOp();
     }
   }
 }
 
-/** Publishes `total` messages and waits for every ack and every delivery they imply. */
+type Io = {
+  senders: BenchSocket[];
+  rooms: string[];
+  subs: Sub[];
+  ops: OpPicker;
+  onOp: () => void;
+};
+
+/** Every event seq a subscriber should get: from its base up to its room's acked head. */
+const expectedOf = (subs: Sub[], t: Tally) =>
+  subs.reduce((n, s) => n + (t.headSeq.get(s.room) ?? s.base) - s.base, 0);
+
+/** Publishes `total` ops and waits for every ack and every event delivery they imply. */
 async function publishAndDrain(
   tag: string,
   total: number,
   cfg: ScenarioConfig,
-  io: { senders: BenchSocket[]; rooms: string[]; subs: () => Sub[] },
+  io: Io,
   t: Tally,
 ) {
-  await publish(tag, total, cfg.msgPerS, io.senders, io.rooms, t);
+  await publish(tag, total, cfg.msgPerS, io, t);
   await until(t, () => t.settled >= total, 20_000);
-  const expected = io.subs().reduce(
-    (n, s) => n + (t.ackedPerRoom.get(s.room) ?? 0),
-    0,
-  );
+  const expected = expectedOf(io.subs, t);
   await until(t, () => t.received >= expected, 20_000);
   return expected;
 }
@@ -122,16 +121,19 @@ async function openSockets(base: string, users: TestUser[], n: number) {
 export const warmupCount = (cfg: ScenarioConfig) =>
   Math.max(cfg.rooms, Math.round(cfg.msgPerS));
 
-const sum = (xs: Iterable<number>) => [...xs].reduce((a, b) => a + b, 0);
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
-/** Runs one scenario on the server at `base`; every socket it opens is closed again. */
+/**
+ * Runs one scenario on the server at `base`, calling `onOp` for each op sent (warm-up too);
+ * every socket it opens is closed again.
+ */
 export async function runScenario(
   base: string,
   users: TestUser[],
   roomIds: string[],
-  cfg: ScenarioConfig,
-  serverPid: number,
-): Promise<ScenarioResult> {
+  cfg: ScenarioConfig & { workload: Workload; block: number },
+  srv: { pid: number; onOp: () => void },
+): Promise<Block> {
   let t = newTally();
   const failed = openFailures.count;
   const rooms = roomIds.slice(0, cfg.rooms);
@@ -143,54 +145,49 @@ export async function runScenario(
       100,
       (s, i) => subscribe(s, rooms[i % rooms.length], () => t),
     );
-    for (const s of senders) s.onFrame = (f, at) => onSenderFrame(t, f, at);
-    const io = { senders, rooms, subs: () => subs };
-    // One second at the scenario's rate warms both isolates; it is delivered, then forgotten.
+    const ops = createOpPicker(cfg.workload);
+    for (const s of senders) {
+      s.onFrame = (f, at) => {
+        ops.onSenderFrame(f);
+        onSenderFrame(t, f, at);
+      };
+    }
+    const io: Io = { senders, rooms, subs, ops, onOp: srv.onOp };
+    // ClientIds repeat across blocks on one server would be retries, so the block is in them.
+    const tag = `${cfg.name}-${cfg.workload}-b${cfg.block}`;
+    // One second at the scenario's rate warms both isolates (and gives the mixed workload
+    // messages to act on); it is delivered, then forgotten.
     const warmup = warmupCount(cfg);
-    await publishAndDrain(`${cfg.name}-warm`, warmup, cfg, io, t);
+    await publishAndDrain(`${tag}-warm`, warmup, cfg, io, t);
     for (const s of subs) [s.base, s.seen] = [s.max, new Set()];
     t = newTally();
     const total = Math.round(cfg.msgPerS * cfg.durationS);
     const [client, server] = [
       await cpuMeter("self"),
-      await cpuMeter(serverPid),
+      await cpuMeter(srv.pid),
     ];
-    const expected = await publishAndDrain(cfg.name, total, cfg, io, t);
+    const expected = await publishAndDrain(tag, total, cfg, io, t);
     const cpu = { client: await client(), server: await server() };
     const perIsolate: Record<string, number> = {};
     for (const s of socks) {
       perIsolate[s.isolate] = (perIsolate[s.isolate] ?? 0) + 1;
     }
+    const count = (f: (s: Sub) => number) => sum(subs.map(f));
     return {
-      ...cfg,
+      cfg,
       subscribers: socks.length,
       senders: senders.length,
-      warmupMessages: warmup,
-      sent: total,
-      acked: sum(t.ackedPerRoom.values()),
-      sendErrors: t.sendErrors,
-      expectedDeliveries: expected,
-      received: t.received,
-      lost: sum(
-        subs.map((s) => (t.ackedPerRoom.get(s.room) ?? 0) - s.seen.size),
-      ),
-      duplicates: sum(subs.map((s) => s.duplicates)),
-      outOfOrder: sum(subs.map((s) => s.outOfOrder)),
+      warmup,
+      t,
+      expected,
+      lost: count((s) => lostOf(s, t)),
+      duplicates: count((s) => s.duplicates),
+      outOfOrder: count((s) => s.outOfOrder),
       socketsClosedEarly: socks.filter((s) =>
         s.ws.readyState !== WebSocket.OPEN
       ).length,
       socketOpenRetries: openFailures.count - failed,
       socketOpenErrors: openFailures.reasons.slice(),
-      latency: summarize(t.latency),
-      sameIsolate: summarize(t.same),
-      crossIsolate: summarize(t.cross),
-      ack: summarize(t.ackMs),
-      afterAck: summarize(
-        t.delivered.map((d) => d.at - (t.ackAt.get(d.clientId) ?? NaN)),
-      ),
-      p99BySecond: Array.from(t.bySecond, (xs) => summarize(xs ?? []).p99),
-      offeredDeliveriesPerS: expected / cfg.durationS,
-      deliveriesPerS: t.received / ((t.lastAt - t.firstAt) / 1000),
       socketsPerIsolate: perIsolate,
       ...cpu,
     };

@@ -1,30 +1,41 @@
 /**
- * `deno task bench [nearby|fanout] [--quick]`: runs the benchmarks, prints each beside its
- * baseline, and writes bench/results/latest.json. Figures are printed, never asserted.
+ * `deno task bench [nearby|fanout] [--quick] [--current=<rev>]`: runs the benchmarks, prints
+ * each beside its baseline, and writes bench/results/latest.json. Figures are printed, never
+ * asserted. Fan-out measures the working tree's server unless `--current` names a commit.
  */
 import { z } from "zod";
 import { runFanout } from "./fanout_bench.ts";
+import { fanoutText } from "./fanout_report.ts";
 import { loadAverage, machine } from "./machine.ts";
 import { runNearby } from "./nearby_bench.ts";
-import { fanoutText, machineText, nearbyText } from "./report.ts";
+import { machineText, nearbyText } from "./report.ts";
 
 const ArgsSchema = z.object({
   benches: z.array(z.enum(["nearby", "fanout"])).transform((b) =>
     b.length ? [...new Set(b)] : ["nearby", "fanout"] as const
   ),
   quick: z.boolean(),
+  // A git revision, exported with `git archive`; never an option-looking string.
+  current: z.string().regex(/^[A-Za-z0-9_.\/~^][A-Za-z0-9_.\/~^-]{0,99}$/)
+    .optional(),
 });
 
 const RESULTS = new URL("./results/latest.json", import.meta.url);
 
 function parseArgs(argv: string[]) {
-  const unknown = argv.filter((a) => a.startsWith("-") && a !== "--quick");
+  const current = argv.filter((a) => a.startsWith("--current="));
+  const unknown = argv.filter((a) =>
+    a.startsWith("-") && a !== "--quick" && !a.startsWith("--current=")
+  );
   const parsed = ArgsSchema.safeParse({
     benches: argv.filter((a) => !a.startsWith("-")),
     quick: argv.includes("--quick"),
+    current: current.at(-1)?.slice("--current=".length),
   });
-  if (unknown.length || !parsed.success) {
-    console.error("usage: deno task bench [nearby|fanout]... [--quick]");
+  if (unknown.length || current.length > 1 || !parsed.success) {
+    console.error(
+      "usage: deno task bench [nearby|fanout]... [--quick] [--current=<rev>]",
+    );
     Deno.exit(2);
   }
   return parsed.data;
@@ -58,7 +69,11 @@ for (const bench of args.benches) {
     results.nearby = r;
     console.log("\n" + nearbyText(r));
   } else {
-    const r = await runFanout({ quick: args.quick, log: progress });
+    const r = await runFanout({
+      quick: args.quick,
+      current: args.current,
+      log: progress,
+    });
     results.fanout = r;
     console.log("\n" + fanoutText(r));
   }

@@ -38,6 +38,11 @@ export function fmt(x: number, digits = 2): string {
   return Number.isFinite(x) ? x.toFixed(digits) : "-";
 }
 
+/** A whole number with thousands separators, or "-" when not finite. */
+export function int(x: number): string {
+  return Number.isFinite(x) ? Math.round(x).toLocaleString("en-US") : "-";
+}
+
 /** A plain-text table with right-aligned columns. */
 export function table(head: string[], rows: (string | number)[][]): string {
   const cells = [head, ...rows.map((r) => r.map(String))];
