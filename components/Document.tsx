@@ -22,6 +22,7 @@ export default function Document(
         <meta name="color-scheme" content="light dark" />
         <title>{title === "Vicinity" ? title : `${title} · Vicinity`}</title>
         <link rel="stylesheet" href="/static/app.css" />
+        <link rel="stylesheet" href="/static/chat.css" />
         <link rel="manifest" href="/static/manifest.webmanifest" />
         <link rel="icon" href="/static/icon.svg" type="image/svg+xml" />
       </head>

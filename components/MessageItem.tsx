@@ -1,48 +1,140 @@
-import { formatClock } from "./format.ts";
+import type { MessageView } from "../lib/shared/schemas.ts";
+import Avatar from "./Avatar.tsx";
+import MessageActions from "./MessageActions.tsx";
+import MessageEditor from "./MessageEditor.tsx";
+import ReactionChips from "./ReactionChips.tsx";
+import RichText from "./RichText.tsx";
+import { formatClock, plural } from "./format.ts";
+import {
+  mentionPredicate,
+  type MessageContext,
+  type MessageHandlers,
+} from "./message_types.ts";
 
-/** One line of the chat log, confirmed or still on its way. */
+/** One message row and what it shows around its text. */
 export type MessageItemProps = {
-  author: string;
-  text: string;
-  createdAt: string;
-  own: boolean;
-  localTime: boolean;
-  pending?: "sending" | "sent" | "failed";
-  error?: string;
-  onRetry?: () => void;
+  message: MessageView;
+  /** Starts a group: shows the avatar, name and time. */
+  first: boolean;
+  ctx: MessageContext;
+  on: MessageHandlers;
+  editing: boolean;
+  /** Rendered inside the thread panel rather than the room's log. */
+  inThread?: boolean;
+  /** "Seen by …" under the viewer's last message. */
+  seenBy?: string;
 };
 
-const PENDING_LABELS = {
-  sending: "Sending…",
-  sent: "Sent",
-  failed: "Not sent",
+const CATEGORY_NAMES = {
+  networking: "Networking",
+  announcement: "Announcement",
 } as const;
 
-/** A chat message: author, time and text; the text is always rendered as text, never HTML. */
-export default function MessageItem(props: MessageItemProps) {
-  const classes = ["msg"];
-  if (props.own) classes.push("msg--own");
-  if (props.pending) classes.push(`msg--${props.pending}`);
+function classes(p: MessageItemProps): string {
+  const m = p.message;
+  const out = ["msg"];
+  if (p.first) out.push("msg--first");
+  if (m.author.id === p.ctx.meId) out.push("msg--own");
+  if (m.deleted) out.push("msg--deleted");
+  if (m.category === "announcement") out.push("msg--announcement");
+  if (m.mentions.includes(p.ctx.meId)) out.push("msg--mentions-me");
+  return out.join(" ");
+}
+
+function Body({ message: m, ctx, on, editing }: MessageItemProps) {
+  if (m.deleted) return <p class="msg__tombstone">Message deleted</p>;
+  if (editing) {
+    return (
+      <MessageEditor
+        seq={m.seq}
+        text={m.text}
+        onSave={(text) => on.saveEdit(m.seq, text)}
+        onCancel={() => on.cancelEdit(m.seq)}
+      />
+    );
+  }
   return (
-    <li class={classes.join(" ")}>
-      <div class="msg__meta">
-        <span class="msg__author">{props.author}</span>
-        <time dateTime={props.createdAt}>
-          {formatClock(props.createdAt, props.localTime)}
-        </time>
-        {props.pending && (
-          <span class="msg__state">
-            {PENDING_LABELS[props.pending]}
-            {props.error && `: ${props.error}`}
-          </span>
-        )}
-        {props.pending === "failed" && props.onRetry && (
-          <button type="button" class="link-button" onClick={props.onRetry}>
-            Retry
-          </button>
-        )}
+    <p class="msg__text">
+      <RichText
+        text={m.text}
+        mentionHandles={mentionPredicate(m, ctx)}
+        me={ctx.meHandle}
+      />
+    </p>
+  );
+}
+
+function Footer({ message: m, on, inThread }: MessageItemProps) {
+  const edited = m.editedAt && !m.deleted;
+  const link = m.threadRoot !== null && !inThread;
+  const replies = m.replyCount > 0 && !inThread;
+  if (!edited && !link && !replies) return null;
+  return (
+    <p class="msg__footer">
+      {edited && <span class="msg__edited">(edited)</span>}
+      {link && (
+        <button
+          type="button"
+          class="link-button msg__thread-link"
+          onClick={() => on.openThread(m.threadRoot!)}
+        >
+          ↪ in thread
+        </button>
+      )}
+      {replies && (
+        <button
+          type="button"
+          class="link-button msg__replies"
+          onClick={() => on.openThread(m.seq)}
+        >
+          {plural(m.replyCount, "reply", "replies")}
+        </button>
+      )}
+    </p>
+  );
+}
+
+/** A chat message: avatar and name at a group's start, safe rich text, reactions and actions. */
+export default function MessageItem(props: MessageItemProps) {
+  const { message: m, ctx } = props;
+  const clock = formatClock(m.createdAt, ctx.local);
+  const badge = m.category === "social" ? null : CATEGORY_NAMES[m.category];
+  return (
+    <li
+      id={props.inThread ? undefined : `m-${m.seq}`}
+      class={classes(props)}
+      data-seq={m.seq}
+    >
+      <div class="msg__side">
+        {props.first
+          ? <Avatar user={m.author} />
+          : <time class="msg__gutter" dateTime={m.createdAt}>{clock}</time>}
       </div>
-      <p class="msg__text">{props.text}</p>
+      <div class="msg__body">
+        {props.first
+          ? (
+            <p class="msg__meta">
+              <span class="msg__author">{m.author.displayName}</span>
+              <time dateTime={m.createdAt}>{clock}</time>
+              {badge && (
+                <span class={`badge badge--${m.category}`}>{badge}</span>
+              )}
+            </p>
+          )
+          : <span class="visually-hidden">{`${m.author.displayName}:`}</span>}
+        <Body {...props} />
+        <Footer {...props} />
+        <ReactionChips message={m} ctx={ctx} on={props.on} />
+        {props.seenBy && <p class="msg__seen">{props.seenBy}</p>}
+      </div>
+      {!m.deleted && !props.editing && (
+        <MessageActions
+          message={m}
+          ctx={ctx}
+          on={props.on}
+          inThread={props.inThread}
+        />
+      )}
     </li>
   );
 }

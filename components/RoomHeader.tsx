@@ -1,29 +1,45 @@
 import type { RoomView } from "../lib/shared/schemas.ts";
 import { CATEGORY_LABELS, formatDistance, plural } from "./format.ts";
 
+/** Props of a room page's heading; `compact` is the slim form above a chat. */
+export type RoomHeaderProps = { room: RoomView; compact?: boolean };
+
 /** A room page's heading: name, category, radius, member count and description. */
-export default function RoomHeader({ room }: { room: RoomView }) {
+export default function RoomHeader({ room, compact }: RoomHeaderProps) {
+  const facts = (
+    <ul class="facts" aria-label="Room details">
+      <li>Radius {formatDistance(room.radiusM)}</li>
+      {!compact && <li>{plural(room.memberCount, "member")}</li>}
+      {room.expiresAt && (
+        <li>
+          Ends{" "}
+          <time dateTime={room.expiresAt}>
+            {room.expiresAt.slice(0, 16).replace("T", " ")} UTC
+          </time>
+        </li>
+      )}
+    </ul>
+  );
   return (
-    <header class="room-header">
+    <header
+      class={compact ? "room-header room-header--compact" : "room-header"}
+    >
       <div class="room-header__title">
         <h1>{room.name}</h1>
         <span class={`badge badge--${room.category}`}>
           {CATEGORY_LABELS[room.category]}
         </span>
+        {compact && facts}
       </div>
-      <ul class="facts" aria-label="Room details">
-        <li>Radius {formatDistance(room.radiusM)}</li>
-        <li>{plural(room.memberCount, "member")}</li>
-        {room.expiresAt && (
-          <li>
-            Ends{" "}
-            <time dateTime={room.expiresAt}>
-              {room.expiresAt.slice(0, 16).replace("T", " ")} UTC
-            </time>
-          </li>
-        )}
-      </ul>
-      {room.description && <p class="room-header__desc">{room.description}</p>}
+      {!compact && facts}
+      {room.description && (compact
+        ? (
+          <details class="room-header__about">
+            <summary>About this room</summary>
+            <p class="room-header__desc">{room.description}</p>
+          </details>
+        )
+        : <p class="room-header__desc">{room.description}</p>)}
     </header>
   );
 }

@@ -1,3 +1,5 @@
+import { parseMarkup, type Token } from "../lib/shared/markup.ts";
+
 /** A distance for people: "120 m" below a kilometre, "2.3 km" below ten, then "12 km". */
 export function formatDistance(metres: number): string {
   if (metres < 1000) return `${Math.round(metres)} m`;
@@ -25,9 +27,9 @@ export function formatClock(iso: string, local: boolean): string {
   return d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 }
 
-/** "1 member" / "3 members". */
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
+/** "1 member" / "3 members"; irregular words pass their plural ("1 reply" / "2 replies"). */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
 }
 
 /** Category names as shown to people. */
@@ -37,3 +39,84 @@ export const CATEGORY_LABELS = {
   event: "Event",
   venue: "Venue",
 } as const;
+
+/** A calendar day for the date separators: ISO before hydration, "Today" or a local date after. */
+export function formatDay(
+  iso: string,
+  local: boolean,
+  now = Date.now(),
+): string {
+  if (!local) return iso.slice(0, 10);
+  const d = new Date(iso);
+  const key = dayKey(iso, true);
+  if (key === dayKey(new Date(now).toISOString(), true)) return "Today";
+  if (key === dayKey(new Date(now - 86_400_000).toISOString(), true)) {
+    return "Yesterday";
+  }
+  const sameYear = d.getFullYear() === new Date(now).getFullYear();
+  return d.toLocaleDateString([], {
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    ...(sameYear ? {} : { year: "numeric" }),
+  });
+}
+
+/** The calendar day of an ISO time, in UTC or in the reader's time zone. */
+export function dayKey(iso: string, local: boolean): string {
+  if (!local) return iso.slice(0, 10);
+  const d = new Date(iso);
+  return `${d.getFullYear()}-${d.getMonth() + 1}-${d.getDate()}`;
+}
+
+/** Up to two initials of a name, for its avatar. */
+export function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  const letters = words.slice(0, 2).map((w) => [...w][0] ?? "");
+  return letters.join("").toUpperCase() || "?";
+}
+
+/** Number of avatar colours in the stylesheet. */
+export const AVATAR_TONES = 8;
+
+/** A stable avatar colour (0–7) for a user id. */
+export function avatarTone(id: string): number {
+  let h = 0;
+  for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return h % AVATAR_TONES;
+}
+
+/** Names joined for people: "Ann", "Ann and Ben", "Ann, Ben and 3 others". */
+export function joinNames(
+  names: string[],
+  total = names.length,
+  max = 3,
+): string {
+  const shown = names.slice(0, max);
+  const others = total - shown.length;
+  if (others > 0) {
+    return `${shown.join(", ")} and ${plural(others, "other")}`;
+  }
+  if (shown.length < 2) return shown.join("");
+  return `${shown.slice(0, -1).join(", ")} and ${shown.at(-1)}`;
+}
+
+/** A message's words without its markup, for one-line previews that must hold no links. */
+export function plainText(text: string): string {
+  const flat = (tokens: Token[]): string =>
+    tokens.map((t) => {
+      switch (t.kind) {
+        case "text":
+        case "code":
+        case "link":
+          return t.text;
+        case "mention":
+          return `@${t.handle}`;
+        case "br":
+          return " ";
+        default:
+          return flat(t.children);
+      }
+    }).join("");
+  return flat(parseMarkup(text));
+}

@@ -1,92 +1,248 @@
-import { useLayoutEffect, useRef, useState } from "preact/hooks";
+import { useMemo, useRef, useState } from "preact/hooks";
+import ChatBar from "../components/ChatBar.tsx";
 import Composer from "../components/Composer.tsx";
-import MessageItem from "../components/MessageItem.tsx";
+import MemberList from "../components/MemberList.tsx";
+import MentionBadge from "../components/MentionBadge.tsx";
+import PinnedBar from "../components/PinnedBar.tsx";
+import ThreadPanel from "../components/ThreadPanel.tsx";
+import Timeline from "../components/Timeline.tsx";
+import TypingLine from "../components/TypingLine.tsx";
+import { plural } from "../components/format.ts";
+import type {
+  MessageContext,
+  MessageHandlers,
+} from "../components/message_types.ts";
 import type { ChatProps } from "../lib/shared/island_props.ts";
-import type { SocketStatus } from "./chat_socket.ts";
+import type { MessageCategory } from "../lib/shared/schemas.ts";
 import { useHydrated } from "./hooks.ts";
-import { useChat } from "./use_chat.ts";
+import * as select from "./room_select.ts";
+import { useNotifications } from "./use_notifications.ts";
+import { useRoom } from "./use_room.ts";
+import { useScrollLog } from "./use_scroll.ts";
+import {
+  usePanelFocus,
+  useReadMarks,
+  useStartPosition,
+} from "./use_chat_effects.ts";
 
-const STATUS_LABELS: Record<SocketStatus, string> = {
-  connecting: "Connecting…",
-  live: "Live",
-  offline: "Offline — reconnecting…",
-};
+/** After an edit ends, the focus goes back to that message's action menu. */
+function refocus(seq: number) {
+  requestAnimationFrame(() =>
+    document.querySelector<HTMLElement>(`#m-${seq} .msg-actions__toggle`)
+      ?.focus()
+  );
+}
 
-/** A room's live chat: history from the server, then one WebSocket for new messages. */
-export default function Chat({ roomId, me, history }: ChatProps) {
+const MEMBER_CATEGORIES: MessageCategory[] = ["social", "networking"];
+const ALL_CATEGORIES: MessageCategory[] = [
+  ...MEMBER_CATEGORIES,
+  "announcement",
+];
+
+/** A room's live chat: the first page from the server, then the tab's socket for the rest. */
+export default function Chat(props: ChatProps) {
   const hydrated = useHydrated();
-  const { state, status, notice, send, retry } = useChat(roomId, me, history);
-  const [draft, setDraft] = useState("");
-  const log = useRef<HTMLOListElement>(null);
-  // Follow new messages only while the reader is at the bottom of the log.
-  const stick = useRef(true);
+  const room = useRoom(props);
+  const mentions = useNotifications();
+  const { state, actions } = room;
+  const [editingSeq, setEditingSeq] = useState<number | null>(null);
+  const [membersOpen, setMembersOpen] = useState(false);
+  const canModerate = props.role !== "member";
+  const author = {
+    id: props.me.id,
+    handle: props.me.handle,
+    displayName: props.me.displayName,
+  };
 
-  useLayoutEffect(() => {
-    const el = log.current;
-    if (stick.current && el) el.scrollTop = el.scrollHeight;
-  }, [state]);
+  // Authors' names come through a ref so new messages do not re-render every row.
+  const names = useRef(new Map<string, string>());
+  const handles = useRef(new Map<string, string>());
+  names.current = select.nameIndex(state);
+  handles.current = select.handleIndex(state);
+  const ctx: MessageContext = useMemo(() => ({
+    meId: props.me.id,
+    meHandle: props.me.handle,
+    canModerate,
+    local: hydrated,
+    nameOf: (id) => names.current.get(id) ?? null,
+    handleOf: (id) => handles.current.get(id) ?? null,
+  }), [hydrated, state.members]);
+  const on: MessageHandlers = useMemo(() => ({
+    react: actions.react,
+    openThread: (seq) => {
+      setMembersOpen(false);
+      actions.openThread(seq);
+    },
+    startEdit: setEditingSeq,
+    cancelEdit: (seq) => {
+      setEditingSeq(null);
+      refocus(seq);
+    },
+    saveEdit: (seq, text) => {
+      setEditingSeq(null);
+      refocus(seq);
+      actions.edit(seq, text);
+    },
+    remove: actions.remove,
+    pin: actions.pin,
+  }), [actions]);
 
-  function submit() {
-    const text = draft.trim();
-    if (!text) return;
-    stick.current = true;
-    setDraft("");
-    send(text);
+  const messages = select.visibleMessages(state, room.filter);
+  const pending = select.visiblePending(state, room.filter);
+  const scroll = useScrollLog({
+    newestSeq: messages.at(-1)?.seq ?? 0,
+    hasOlder: state.older !== null,
+    loadOlder: room.loadOlder,
+    onFollow: room.follow,
+  });
+  const unseen = select.unseenCount(messages, scroll.seenSeq, props.me.id);
+  useReadMarks(
+    state.messages.at(-1)?.seq ?? 0,
+    scroll.atBottom,
+    room.status,
+    actions.markRead,
+  );
+  useStartPosition(hydrated, scroll.ref);
+  usePanelFocus(
+    state.thread ? "thread-heading" : membersOpen ? "members-heading" : null,
+    state.thread?.rootSeq ?? null,
+  );
+
+  function send(text: string, category: MessageCategory) {
+    scroll.toBottom();
+    actions.send(text, category, null);
   }
-
-  function scrolled() {
-    const el = log.current!;
-    stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+  async function leave() {
+    if (await room.leave()) location.assign("/");
   }
+  function jump(seq: number) {
+    const el = document.getElementById(`m-${seq}`);
+    if (!el) return room.notify("That message is further back in the history.");
+    el.scrollIntoView({ block: "center" });
+    el.querySelector<HTMLElement>("summary")?.focus({ preventScroll: true });
+  }
+  const thread = state.thread;
+  const threadPending = thread
+    ? state.pending.filter((p) => p.threadRoot === thread.rootSeq)
+    : [];
 
   return (
-    <div class="chat">
-      <p role="status" class={`chat__status chat__status--${status}`}>
-        {STATUS_LABELS[status]}
-        {notice && <span class="chat__notice">{` · ${notice}`}</span>}
-      </p>
-      <ol
-        ref={log}
-        class="chat__log"
-        role="log"
-        aria-live="polite"
-        aria-label="Messages"
-        tabIndex={0}
-        onScroll={scrolled}
-      >
-        {state.messages.map((m) => (
-          <MessageItem
-            key={m.id}
-            author={m.author.displayName}
-            text={m.text}
-            createdAt={m.createdAt}
-            own={m.author.id === me.id}
-            localTime={hydrated}
-          />
-        ))}
-        {state.pending.map((p) => (
-          <MessageItem
-            key={p.clientId}
-            author={me.displayName}
-            text={p.text}
-            createdAt={p.createdAt}
-            own
-            localTime={hydrated}
-            pending={p.state}
-            error={p.error}
-            onRetry={() => retry(p)}
-          />
-        ))}
-      </ol>
-      {state.messages.length === 0 && state.pending.length === 0 && (
-        <p class="chat__empty muted">No messages yet. Say hello!</p>
-      )}
-      <Composer
-        value={draft}
+    <div class={`chat${thread || membersOpen ? " chat--panel" : ""}`}>
+      <ChatBar
+        status={room.status}
+        notice={room.notice}
+        online={state.online}
+        memberCount={state.memberCount}
+        filter={room.filter}
+        membersOpen={membersOpen}
         disabled={!hydrated}
-        onInput={setDraft}
-        onSend={submit}
+        onFilter={room.setFilter}
+        onMembers={() => {
+          if (!membersOpen) actions.closeThread();
+          setMembersOpen(!membersOpen);
+        }}
+        onLeave={leave}
+      >
+        <MentionBadge
+          unread={mentions.unread}
+          items={mentions.items}
+          toast={mentions.toast}
+          onReadAll={mentions.readAll}
+        />
+      </ChatBar>
+      <PinnedBar
+        pins={state.pins}
+        ctx={ctx}
+        onJump={jump}
+        onUnpin={(seq) => actions.pin(seq, false)}
       />
+      <div class="chat__body">
+        <div class="chat__main">
+          <div class="chat__logwrap">
+            <div
+              ref={scroll.ref}
+              class="chat__log"
+              role="log"
+              aria-label="Messages"
+              tabIndex={0}
+              onScroll={scroll.onScroll}
+            >
+              <p class="chat__edge muted">
+                {state.older
+                  ? "Loading earlier messages…"
+                  : `This is the start of ${state.name}.`}
+              </p>
+              <Timeline
+                messages={messages}
+                pending={pending}
+                me={author}
+                ctx={ctx}
+                on={on}
+                editingSeq={editingSeq}
+                seen={select.seenBy(state, names.current)}
+                onRetry={(id) =>
+                  actions.retry(state.pending.find((p) => p.clientId === id)!)}
+              />
+              {messages.length === 0 && pending.length === 0 && (
+                <p class="chat__empty muted">
+                  {room.filter
+                    ? "Nothing in this category yet."
+                    : "No messages yet. Say hello!"}
+                </p>
+              )}
+            </div>
+            {!scroll.atBottom && unseen > 0 && (
+              <button type="button" class="pill" onClick={scroll.toBottom}>
+                {`${plural(unseen, "new message")} ↓`}
+              </button>
+            )}
+          </div>
+          <TypingLine names={select.typingNames(state)} />
+          {state.left
+            ? (
+              <p class="chat__left" role="alert">
+                You are no longer a member of this room.{" "}
+                <a href="/">Find rooms nearby</a>
+              </p>
+            )
+            : (
+              <Composer
+                id="message-input"
+                label="Message"
+                disabled={!hydrated}
+                categories={canModerate ? ALL_CATEGORIES : MEMBER_CATEGORIES}
+                onSend={send}
+                onTyping={actions.typing}
+              />
+            )}
+        </div>
+        {thread && (
+          <ThreadPanel
+            root={thread.root}
+            replies={thread.replies}
+            loaded={thread.loaded}
+            pending={threadPending}
+            me={author}
+            ctx={ctx}
+            on={on}
+            editingSeq={editingSeq}
+            disabled={!hydrated || state.left}
+            onClose={actions.closeThread}
+            onRetry={(id) =>
+              actions.retry(state.pending.find((p) => p.clientId === id)!)}
+            onReply={(text) => actions.send(text, "social", thread.rootSeq)}
+            onTyping={actions.typing}
+          />
+        )}
+        {membersOpen && (
+          <MemberList
+            members={state.members}
+            presence={state.presence}
+            meId={props.me.id}
+            onClose={() => setMembersOpen(false)}
+          />
+        )}
+      </div>
     </div>
   );
 }

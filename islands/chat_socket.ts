@@ -19,42 +19,119 @@ export function backoffMs(n: number, random = Math.random): number {
   return Math.round(base / 2 + random() * base / 2);
 }
 
-/** Callbacks a ChatSocket reports to. */
-export type ChatSocketHandlers = {
-  status(s: SocketStatus): void;
-  /** The subscription is (again) in place: the moment to re-send unconfirmed messages. */
+/** A place in an event stream to resume from: the last seq applied and its epoch. */
+export type StreamPosition = { after: number; epoch: string };
+
+/** What one room registers with the tab's socket. */
+export type RoomChannel = {
+  /** Where to resume the room's events, or null to start from the head. */
+  position(): StreamPosition | null;
+  /** Every frame about this room (events, acks, typing, presence, receipts, errors). */
+  frame(f: ServerFrame): void;
+  /** The room is subscribed again: the moment to re-send unconfirmed messages. */
   live(): void;
+};
+
+/** The viewer's personal notification stream. */
+export type StreamChannel = {
+  position(): StreamPosition | null;
   frame(f: ServerFrame): void;
 };
 
+/** The part of a WebSocket the tab socket uses (a fake one in tests). */
+export type SocketLike = {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number): void;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: (() => void) | null;
+};
+
+/** Clocks, timers, randomness and the socket constructor, injectable for tests. */
+export type SocketEnv = {
+  connect(url: string): SocketLike;
+  now(): number;
+  random(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(id: unknown): void;
+  setInterval(fn: () => void, ms: number): unknown;
+  clearInterval(id: unknown): void;
+};
+
+const OPEN = 1;
+
+/** The browser's own timers and WebSocket. */
+export function browserEnv(): SocketEnv {
+  return {
+    connect: (url) => new WebSocket(url) as unknown as SocketLike,
+    now: Date.now,
+    random: Math.random,
+    setTimeout: (fn, ms) => setTimeout(fn, ms),
+    clearTimeout: (id) => clearTimeout(id as number),
+    setInterval: (fn, ms) => setInterval(fn, ms),
+    clearInterval: (id) => clearInterval(id as number),
+  };
+}
+
 /**
- * One room's WebSocket: waits for `ready`, subscribes after the last seq held, and reconnects
- * by itself with capped exponential backoff until closed.
+ * One WebSocket for every room a tab shows: waits for `ready`, subscribes each room from its
+ * own position, routes frames to the room they concern, pings while idle and reconnects with
+ * capped, jittered backoff until closed.
  */
-export class ChatSocket {
-  #ws: WebSocket | null = null;
+export class TabSocket {
+  #ws: SocketLike | null = null;
   #live = false;
   #attempt = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #closed = false;
-  #heartbeat: ReturnType<typeof setInterval> | undefined;
+  #timer: unknown;
+  #heartbeat: unknown;
   #heardAt = 0;
+  #closed = false;
+  #status: SocketStatus = "connecting";
+  #rooms = new Map<string, RoomChannel>();
+  #stream: StreamChannel | null = null;
+  #listeners = new Set<(s: SocketStatus) => void>();
+  readonly #env: SocketEnv;
 
-  constructor(
-    readonly url: string,
-    readonly room: string,
-    readonly after: () => number,
-    readonly on: ChatSocketHandlers,
-  ) {}
-
-  /** Opens the connection. */
-  start(): void {
-    this.#connect();
+  constructor(readonly url: string, env: SocketEnv = browserEnv()) {
+    this.#env = env;
   }
 
-  /** Sends a frame if the subscription is live; false means "not now, resend on live". */
+  /** The connection's state now. */
+  get status(): SocketStatus {
+    return this.#status;
+  }
+
+  /** Calls `fn` on every status change; returns the way to stop. */
+  onStatus(fn: (s: SocketStatus) => void): () => void {
+    this.#listeners.add(fn);
+    return () => this.#listeners.delete(fn);
+  }
+
+  /** Subscribes a room (now if live, else on the next `ready`); returns the way to leave it. */
+  join(room: string, channel: RoomChannel): () => void {
+    this.#rooms.set(room, channel);
+    if (this.#live) this.#subscribe(room, channel);
+    this.#ensureConnecting();
+    return () => {
+      if (this.#rooms.get(room) !== channel) return;
+      this.#rooms.delete(room);
+      this.send({ type: "unsubscribe", room });
+    };
+  }
+
+  /** Follows the viewer's notification stream; returns the way to stop. */
+  watchNotifications(channel: StreamChannel): () => void {
+    this.#stream = channel;
+    if (this.#live) this.#subscribeStream(channel);
+    this.#ensureConnecting();
+    return () => {
+      if (this.#stream === channel) this.#stream = null;
+    };
+  }
+
+  /** Sends a frame if the connection is live; false means "not now, resend when live". */
   send(frame: ClientFrame): boolean {
-    if (!this.#live || this.#ws?.readyState !== WebSocket.OPEN) return false;
+    if (!this.#live || this.#ws?.readyState !== OPEN) return false;
     this.#ws.send(JSON.stringify(frame));
     return true;
   }
@@ -62,7 +139,8 @@ export class ChatSocket {
   /** Skips the remaining backoff, e.g. when the browser comes back online. */
   reconnectNow(): void {
     if (this.#closed || this.#ws) return;
-    clearTimeout(this.#timer);
+    this.#env.clearTimeout(this.#timer);
+    this.#timer = undefined;
     this.#connect();
   }
 
@@ -70,45 +148,81 @@ export class ChatSocket {
   drop(): void {
     const ws = this.#ws;
     if (!ws) return;
-    this.#drop(ws);
+    this.#lost(ws);
     ws.close();
   }
 
   /** Closes for good; no reconnection follows. */
   close(): void {
     this.#closed = true;
-    clearTimeout(this.#timer);
-    clearInterval(this.#heartbeat);
+    this.#env.clearTimeout(this.#timer);
+    this.#env.clearInterval(this.#heartbeat);
     this.#ws?.close(1000);
     this.#ws = null;
+    this.#live = false;
+  }
+
+  #setStatus(s: SocketStatus): void {
+    if (s === this.#status) return;
+    this.#status = s;
+    for (const fn of this.#listeners) fn(s);
+  }
+
+  #ensureConnecting(): void {
+    if (!this.#closed && !this.#ws && this.#timer === undefined) {
+      this.#connect();
+    }
   }
 
   #connect(): void {
-    const ws = new WebSocket(this.url);
+    this.#timer = undefined;
+    const ws = this.#env.connect(this.url);
     this.#ws = ws;
-    this.#heardAt = Date.now();
+    this.#heardAt = this.#env.now();
     ws.onmessage = (ev) => {
-      this.#heardAt = Date.now();
+      this.#heardAt = this.#env.now();
       this.#receive(ev.data);
     };
-    ws.onclose = () => this.#drop(ws);
-    clearInterval(this.#heartbeat);
-    this.#heartbeat = setInterval(() => {
+    ws.onclose = () => this.#lost(ws);
+    this.#env.clearInterval(this.#heartbeat);
+    this.#heartbeat = this.#env.setInterval(() => {
       // A half-open connection may not report its close for minutes; silence is the signal.
-      if (Date.now() - this.#heardAt > HEARTBEAT.deadAfterMs) {
-        this.drop();
-      } else if (this.#live) ws.send(JSON.stringify({ type: "ping" }));
+      if (this.#env.now() - this.#heardAt > HEARTBEAT.deadAfterMs) this.drop();
+      else this.send({ type: "ping" });
     }, HEARTBEAT.everyMs);
   }
 
-  #drop(ws: WebSocket): void {
+  #lost(ws: SocketLike): void {
     if (this.#ws !== ws) return;
     this.#ws = null;
     this.#live = false;
-    clearInterval(this.#heartbeat);
+    this.#env.clearInterval(this.#heartbeat);
     if (this.#closed) return;
-    this.on.status("offline");
-    this.#timer = setTimeout(() => this.#connect(), backoffMs(this.#attempt++));
+    this.#setStatus("offline");
+    const delay = backoffMs(this.#attempt++, this.#env.random);
+    this.#timer = this.#env.setTimeout(() => this.#connect(), delay);
+  }
+
+  #subscribe(room: string, channel: RoomChannel): void {
+    const at = channel.position();
+    this.#ws?.send(JSON.stringify(
+      at ? { type: "subscribe", room, ...at } : { type: "subscribe", room },
+    ));
+  }
+
+  #subscribeStream(channel: StreamChannel): void {
+    const at = channel.position();
+    this.#ws?.send(JSON.stringify({ type: "notifications.subscribe", ...at }));
+  }
+
+  #onReady(): void {
+    for (const [room, channel] of this.#rooms) this.#subscribe(room, channel);
+    if (this.#stream) this.#subscribeStream(this.#stream);
+    // The server handles frames in order, so sends queued behind the subscribes are safe now.
+    this.#live = true;
+    this.#attempt = 0;
+    this.#setStatus("live");
+    for (const channel of [...this.#rooms.values()]) channel.live();
   }
 
   #receive(data: unknown): void {
@@ -119,19 +233,37 @@ export class ChatSocket {
       return;
     }
     const parsed = ServerFrameSchema.safeParse(raw);
-    if (!parsed.success) return;
-    const frame = parsed.data;
-    if (frame.type === "ready") {
-      this.#ws?.send(JSON.stringify(
-        { type: "subscribe", room: this.room, after: this.after() },
-      ));
-      // Frames are handled in order, so sends queued behind the subscribe are safe now.
-      this.#live = true;
-      this.#attempt = 0;
-      this.on.status("live");
-      this.on.live();
-    } else {
-      this.on.frame(frame);
-    }
+    if (parsed.success) this.#route(parsed.data);
   }
+
+  #route(f: ServerFrame): void {
+    if (f.type === "ready") return this.#onReady();
+    if (f.type === "pong") return;
+    if (
+      f.type === "notifications.subscribed" || f.type === "notification.new"
+    ) {
+      return this.#stream?.frame(f);
+    }
+    const room = "room" in f && f.room
+      ? f.room
+      : f.type === "message.ack"
+      ? f.message.roomId
+      : null;
+    if (room) return this.#rooms.get(room)?.frame(f);
+    // An error without a room (a failed send names only its clientId): every room checks it.
+    for (const channel of this.#rooms.values()) channel.frame(f);
+  }
+}
+
+let shared: TabSocket | null = null;
+
+/** The tab's one socket, created on first use and kept for the life of the page. */
+export function tabSocket(): TabSocket {
+  if (shared) return shared;
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  const socket = new TabSocket(`${scheme}//${location.host}/api/v1/ws`);
+  addEventListener("online", () => socket.reconnectNow());
+  addEventListener("offline", () => socket.drop());
+  shared = socket;
+  return socket;
 }

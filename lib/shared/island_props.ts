@@ -2,6 +2,7 @@ import * as z from "zod";
 import {
   MessageViewSchema,
   RoomCategorySchema,
+  RoomHeadViewSchema,
   UlidSchema,
 } from "./schemas.ts";
 
@@ -14,15 +15,32 @@ export const NEARBY_RADII_M = [500, 1000, 5000, 20000, 50000] as const;
 /** The signed-in user as an island needs it. */
 export const IslandUserSchema = z.object({
   id: UlidSchema,
+  handle: z.string(),
   displayName: z.string(),
 });
 export type IslandUser = z.infer<typeof IslandUserSchema>;
 
-/** Props of the Chat island: the room, the viewer and the server-rendered history. */
+/** A member's role in a room: owners and admins moderate, members talk. */
+export const RoomRoleSchema = z.enum(["owner", "admin", "member"]);
+export type RoomRole = z.infer<typeof RoomRoleSchema>;
+
+/** The first history page a room page renders: newest messages, the way back, the log head. */
+export const HistoryPageSchema = z.object({
+  items: z.array(MessageViewSchema).max(200),
+  cursor: z.string().nullable(),
+  head: RoomHeadViewSchema,
+});
+export type HistoryPage = z.infer<typeof HistoryPageSchema>;
+
+/** Props of the Chat island: the room, the viewer and their role, and the first history page. */
 export const ChatPropsSchema = z.object({
   roomId: UlidSchema,
+  roomName: z.string(),
+  ownerId: UlidSchema,
+  memberCount: z.number().int().min(0),
   me: IslandUserSchema,
-  history: z.array(MessageViewSchema).max(200),
+  role: RoomRoleSchema,
+  history: HistoryPageSchema,
 });
 export type ChatProps = z.infer<typeof ChatPropsSchema>;
 

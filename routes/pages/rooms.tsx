@@ -10,22 +10,35 @@ import type { AppEnv } from "../../lib/http/env.ts";
 import { Island } from "../../lib/http/island.tsx";
 import { render } from "../../lib/http/render.tsx";
 import { AppError, notFound } from "../../lib/shared/errors.ts";
-import { CHAT_HISTORY_LIMIT } from "../../lib/shared/island_props.ts";
-import type { MessageView } from "../../lib/shared/schemas.ts";
-import { UlidSchema } from "../../lib/shared/schemas.ts";
+import {
+  CHAT_HISTORY_LIMIT,
+  type ChatProps,
+} from "../../lib/shared/island_props.ts";
+import { type RoomView, UlidSchema } from "../../lib/shared/schemas.ts";
 
-/** The member's recent history, or null when the user has not joined the room. */
-async function historyFor(
+/** What the Chat island needs, or null when the user has not joined the room. */
+async function chatProps(
   c: Context<AppEnv>,
   user: User,
-  roomId: string,
-): Promise<MessageView[] | null> {
+  room: RoomView,
+): Promise<ChatProps | null> {
+  const role = await c.var.services.rooms.getRole(user, room.id);
+  if (!role) return null;
   try {
-    const page = await c.var.services.chat.listMessages(user, roomId, {
+    const history = await c.var.services.chat.listMessages(user, room.id, {
       limit: CHAT_HISTORY_LIMIT,
     });
-    return page.items;
+    return {
+      roomId: room.id,
+      roomName: room.name,
+      ownerId: room.ownerId,
+      memberCount: room.memberCount,
+      me: { id: user.id, handle: user.handle, displayName: user.displayName },
+      role,
+      history,
+    };
   } catch (err) {
+    // The user may have left between the two reads.
     if (err instanceof AppError && err.code === "not_member") return null;
     throw err;
   }
@@ -40,16 +53,9 @@ async function roomPage(c: Context<AppEnv>) {
   const id = UlidSchema.safeParse(c.req.param("id"));
   if (!id.success) throw notFound("Room");
   const room = await c.var.services.rooms.getRoomView(id.data);
-  const history = await historyFor(c, user, room.id);
-  const me = { id: user.id, displayName: user.displayName };
-  const body = history
-    ? (
-      <Island
-        name="Chat"
-        component={Chat}
-        props={{ roomId: room.id, me, history }}
-      />
-    )
+  const props = await chatProps(c, user, room);
+  const body = props
+    ? <Island name="Chat" component={Chat} props={props} />
     : (
       <Island
         name="JoinRoom"
@@ -64,11 +70,11 @@ async function roomPage(c: Context<AppEnv>) {
     );
   return render(
     c,
-    <div class="room-page">
-      <RoomHeader room={room} />
+    <div class={props ? "room-page room-page--chat" : "room-page"}>
+      <RoomHeader room={room} compact={!!props} />
       {body}
     </div>,
-    { title: room.name, islands: [history ? "Chat" : "JoinRoom"] },
+    { title: room.name, islands: [props ? "Chat" : "JoinRoom"] },
   );
 }
 

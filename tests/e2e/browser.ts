@@ -4,7 +4,7 @@ import {
   ISLAND_BUILD_DIR,
   listIslands,
 } from "../../lib/ops/build.ts";
-import { uniqueHandle } from "../helpers/api.ts";
+import { type TestUser, uniqueHandle } from "../helpers/api.ts";
 
 /** Where both test people stand: near the Brandenburg Gate, with a precise fix. */
 export const HERE = { latitude: 52.5163, longitude: 13.3777, accuracy: 10 };
@@ -75,9 +75,40 @@ export async function registerByForm(
     .waitFor();
 }
 
+/** A fresh profile signed in as a user registered through the API. */
+export async function openAs(
+  browser: Browser,
+  base: string,
+  user: TestUser,
+): Promise<Page> {
+  const page = await openPerson(browser);
+  const [name, value] = user.cookie.split("=");
+  await page.context().addCookies([{ name, value, url: base }]);
+  return page;
+}
+
+/** The room's main message log (the thread panel has its own). */
+export function roomLog(page: Page) {
+  return page.getByRole("log", { name: "Messages" });
+}
+
+/** The confirmed (not pending) message in the room's log whose text is exactly `text`. */
+export function messageIn(page: Page, text: string) {
+  return roomLog(page).locator(".msg:not(.msg--sending):not(.msg--failed)")
+    .filter({ has: page.getByText(text, { exact: true }) });
+}
+
 /** Waits until a page's chat log shows `text` as a confirmed (not pending) message. */
 export async function waitForMessage(page: Page, text: string): Promise<void> {
-  await page.getByRole("log").locator(".msg:not(.msg--sending):not(.msg--sent)")
-    .filter({ has: page.getByText(text, { exact: true }) })
-    .waitFor();
+  await messageIn(page, text).waitFor();
+}
+
+/** Opens a room page and waits until its socket is live. */
+export async function openRoom(
+  page: Page,
+  base: string,
+  roomId: string,
+): Promise<void> {
+  await page.goto(`${base}/rooms/${roomId}`);
+  await page.getByRole("status").getByText("Live", { exact: true }).waitFor();
 }

@@ -5,8 +5,8 @@ import { Island, serializeIslandProps } from "../../lib/http/island.tsx";
 import { parseIslandProps } from "../../lib/shared/hydrate.ts";
 import { ChatPropsSchema } from "../../lib/shared/island_props.ts";
 import { backoffMs, MAX_BACKOFF_MS } from "../../islands/chat_socket.ts";
-import * as chat from "../../islands/chat_state.ts";
-import type { MessageView } from "../../lib/shared/schemas.ts";
+import { newClientId } from "../../islands/room_actions.ts";
+import { ANN, msg, ROOM } from "./room_fixtures.ts";
 
 const HOSTILE = [
   "</script><!--",
@@ -63,21 +63,14 @@ Deno.test("serializeIslandProps - escapes < > & U+2028 U+2029 as \\u escapes", (
   );
 });
 
-const message = (seq: number, authorId = "01ARZ3NDEKTSV4RRFFQ69G5FAV") =>
-  ({
-    id: `01ARZ3NDEKTSV4RRFFQ69G5F${String(seq).padStart(2, "0")}`,
-    roomId: "01ARZ3NDEKTSV4RRFFQ69G5FAW",
-    seq,
-    author: { id: authorId, handle: "ann", displayName: "Ann" },
-    text: `message ${seq}`,
-    clientId: `c${seq}`,
-    createdAt: "2026-01-01T00:00:00.000Z",
-  }) satisfies MessageView;
-
 const goodChatProps = {
-  roomId: "01ARZ3NDEKTSV4RRFFQ69G5FAW",
-  me: { id: "01ARZ3NDEKTSV4RRFFQ69G5FAV", displayName: "Ann" },
-  history: [message(1)],
+  roomId: ROOM,
+  roomName: "Ann's room",
+  ownerId: ANN.id,
+  memberCount: 2,
+  me: ANN,
+  role: "owner",
+  history: { items: [msg(1)], cursor: null, head: { seq: 4, epoch: "e1" } },
 };
 
 Deno.test("parseIslandProps - accepts props that match the schema", () => {
@@ -94,39 +87,13 @@ Deno.test("parseIslandProps - refuses props that fail the schema or are not JSON
   assert.equal(refused.ok, false);
   assert.match(!refused.ok ? refused.error : "", /roomId/);
   const missing = parseIslandProps('{"roomId":1}', ChatPropsSchema);
+  const oldShape = { ...goodChatProps, history: [msg(1)] };
+  assert.equal(
+    parseIslandProps(JSON.stringify(oldShape), ChatPropsSchema).ok,
+    false,
+  );
   assert.equal(missing.ok, false);
   assert.equal(parseIslandProps("{not json", ChatPropsSchema).ok, false);
-});
-
-Deno.test("Chat state - a replayed or older seq is never appended twice", () => {
-  let s: chat.ChatState = { messages: [message(1), message(2)], pending: [] };
-  for (const seq of [1, 2, 3, 3, 2, 4]) {
-    s = chat.receiveMessage(s, message(seq), "01ARZ3NDEKTSV4RRFFQ69G5FAX");
-  }
-  assert.deepEqual(s.messages.map((m) => m.seq), [1, 2, 3, 4]);
-  assert.equal(chat.lastSeq(s), 4);
-});
-
-Deno.test("Chat state - an ack ahead of a missing message waits for message.new", () => {
-  const me = "01ARZ3NDEKTSV4RRFFQ69G5FAV";
-  const pending = (clientId: string): chat.PendingMessage => ({
-    clientId,
-    text: "x",
-    createdAt: "2026-01-01T00:00:00.000Z",
-    state: "sending",
-  });
-  let s: chat.ChatState = { messages: [message(1)], pending: [] };
-  s = chat.addPending(chat.addPending(s, pending("c2")), pending("c3"));
-  s = chat.ackMessage(s, message(3, me), me);
-  assert.deepEqual(s.messages.map((m) => m.seq), [1]);
-  assert.deepEqual(s.pending.map((p) => [p.clientId, p.state]), [
-    ["c2", "sending"],
-    ["c3", "sent"],
-  ]);
-  s = chat.ackMessage(s, message(2, me), me);
-  s = chat.receiveMessage(s, message(3, me), me);
-  assert.deepEqual(s.messages.map((m) => m.seq), [1, 2, 3]);
-  assert.deepEqual(s.pending, []);
 });
 
 Deno.test("backoffMs - grows exponentially and is capped", () => {
@@ -138,7 +105,7 @@ Deno.test("backoffMs - grows exponentially and is capped", () => {
 });
 
 Deno.test("newClientId - is fresh each time and fits the clientId pattern", () => {
-  const a = chat.newClientId();
+  const a = newClientId();
   assert.match(a, /^[A-Za-z0-9_-]{1,64}$/);
-  assert.notEqual(a, chat.newClientId());
+  assert.notEqual(a, newClientId());
 });

@@ -1,0 +1,99 @@
+import type { ComponentChildren } from "preact";
+import type { MessageCategory } from "../lib/shared/schemas.ts";
+import { plural } from "./format.ts";
+
+/** The connection states the bar can show. */
+export type ConnectionStatus = "connecting" | "live" | "offline";
+
+const STATUS_LABELS: Record<ConnectionStatus, string> = {
+  connecting: "Connecting…",
+  live: "Live",
+  offline: "Offline — reconnecting…",
+};
+
+/** Choices of the category filter; "" shows everything. */
+export const FILTERS: [MessageCategory | "", string][] = [
+  ["", "All"],
+  ["social", "Social"],
+  ["networking", "Networking"],
+  ["announcement", "Announcements"],
+];
+
+/** Props of the bar above the log. */
+export type ChatBarProps = {
+  status: ConnectionStatus;
+  notice: string;
+  online: number;
+  memberCount: number;
+  filter: MessageCategory | null;
+  membersOpen: boolean;
+  disabled: boolean;
+  onFilter(category: MessageCategory | null): void;
+  onMembers(): void;
+  onLeave(): void;
+  /** The mentions badge, which lives in the bar. */
+  children?: ComponentChildren;
+};
+
+/** Connection status, who is online, the category filter, the member list toggle and Leave. */
+export default function ChatBar(props: ChatBarProps) {
+  return (
+    <div class="chat-bar">
+      <p
+        role="status"
+        class={`chat-bar__status chat-bar__status--${props.status}`}
+      >
+        {STATUS_LABELS[props.status]}
+        {props.notice && (
+          <span class="chat-bar__notice">{` · ${props.notice}`}</span>
+        )}
+      </p>
+      <div class="chat-bar__tools">
+        {props.children}
+        <label class="chat-bar__filter">
+          <span class="visually-hidden">Show</span>
+          <select
+            value={props.filter ?? ""}
+            disabled={props.disabled}
+            onChange={(e) =>
+              props.onFilter(
+                (e.currentTarget.value || null) as MessageCategory | null,
+              )}
+          >
+            {FILTERS.map(([value, label]) => (
+              <option value={value}>{label}</option>
+            ))}
+          </select>
+        </label>
+        <button
+          type="button"
+          class="button button--small"
+          aria-expanded={props.membersOpen}
+          aria-controls={props.membersOpen ? "members-panel" : undefined}
+          disabled={props.disabled}
+          onClick={props.onMembers}
+        >
+          <span class="dot dot--online" aria-hidden="true" />
+          {`${props.online} online`}
+          <span class="visually-hidden">
+            {`, ${plural(props.memberCount, "member")}: show the list`}
+          </span>
+        </button>
+        <details class="leave">
+          <summary class="button button--small button--quiet">Leave</summary>
+          <div class="leave__menu">
+            <p>Leave this room? You can join again from within its radius.</p>
+            <button
+              type="button"
+              class="button button--small button--danger"
+              disabled={props.disabled}
+              onClick={props.onLeave}
+            >
+              Leave room
+            </button>
+          </div>
+        </details>
+      </div>
+    </div>
+  );
+}

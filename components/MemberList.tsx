@@ -1,0 +1,86 @@
+import type { PresenceStatus, PresenceView } from "../lib/shared/schemas.ts";
+import Avatar from "./Avatar.tsx";
+import { formatAgo } from "./format.ts";
+
+/** A member as the list shows them. */
+export type MemberRow = {
+  id: string;
+  handle: string;
+  displayName: string;
+  role: "owner" | "admin" | "member";
+};
+
+/** Props of the member panel. */
+export type MemberListProps = {
+  members: MemberRow[] | null;
+  presence: Record<string, PresenceView>;
+  meId: string;
+  onClose(): void;
+};
+
+const STATUS_NAMES: Record<PresenceStatus, string> = {
+  online: "online",
+  away: "away",
+  dnd: "do not disturb",
+  offline: "offline",
+};
+
+const RANK = { online: 0, away: 1, dnd: 2, offline: 3 } as const;
+
+function statusText(p: PresenceView | undefined): string {
+  if (!p || p.status === "offline") {
+    return p?.lastSeenAt ? `last seen ${formatAgo(p.lastSeenAt)}` : "offline";
+  }
+  return STATUS_NAMES[p.status];
+}
+
+/** The room's members with a presence dot each, people online first. */
+export default function MemberList(props: MemberListProps) {
+  const status = (id: string) => props.presence[id]?.status ?? "offline";
+  const members = [...(props.members ?? [])].sort((a, b) =>
+    RANK[status(a.id)] - RANK[status(b.id)] ||
+    a.displayName.localeCompare(b.displayName)
+  );
+  return (
+    <section
+      id="members-panel"
+      class="panel"
+      aria-labelledby="members-heading"
+    >
+      <div class="panel__head">
+        <h2 id="members-heading" tabIndex={-1}>Members</h2>
+        <button
+          type="button"
+          class="button button--small"
+          onClick={props.onClose}
+        >
+          Close
+        </button>
+      </div>
+      {props.members === null
+        ? <p class="muted panel__body">Loading members…</p>
+        : (
+          <ul class="members panel__body">
+            {members.map((m) => (
+              <li key={m.id} class="members__item">
+                <Avatar user={m} />
+                <span class={`dot dot--${status(m.id)}`} aria-hidden="true" />
+                <span class="members__name">
+                  {m.displayName}
+                  {m.id === props.meId && " (you)"}
+                  <span class="members__meta">
+                    {`@${m.handle} · ${statusText(props.presence[m.id])}`}
+                  </span>
+                </span>
+                {m.role !== "member" && (
+                  <span class="badge">
+                    {m.role === "owner" ? "Owner" : "Admin"}
+                  </span>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+    </section>
+  );
+}
