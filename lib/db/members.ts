@@ -45,7 +45,9 @@ export function createMembers({ kv }: Store, log: RoomLog) {
             };
             op.set(memberKey, m).set(keys.roomByMember(user.id, roomId), m);
           } else {
-            op.delete(memberKey).delete(keys.roomByMember(user.id, roomId));
+            // A leaver's read mark goes too: receipts list only current members.
+            op.delete(memberKey).delete(keys.roomByMember(user.id, roomId))
+              .delete(keys.readMark(roomId, user.id));
           }
         },
       };

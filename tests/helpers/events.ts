@@ -5,8 +5,9 @@ import {
   RoomEventFrameSchema,
 } from "../../lib/shared/protocol.ts";
 import type { MessageView } from "../../lib/shared/schemas.ts";
+import type { TestUser } from "./api.ts";
 import { dumpKv } from "./store.ts";
-import type { Frame, WsClient } from "./ws.ts";
+import { connect, type Frame, type WsClient } from "./ws.ts";
 
 const EVENT_TYPES = new Set<string>(ROOM_EVENT_TYPES);
 
@@ -204,6 +205,81 @@ export async function scanKvFile(path: string): Promise<string> {
   const kv = await Deno.openKv(path);
   try {
     return await dumpKv(kv);
+  } finally {
+    kv.close();
+  }
+}
+
+/** Connects `user` until a socket lands on an isolate `want` accepts (others are closed). */
+export async function connectOn(
+  base: string,
+  user: TestUser,
+  want: (isolate: string) => boolean,
+): Promise<{ ws: WsClient; isolate: string }> {
+  // The kernel spreads connections over the isolates; 40 misses in a row is vanishingly rare.
+  for (let i = 0; i < 40; i++) {
+    const s = await connect(base, user);
+    if (want(s.isolate)) return s;
+    await s.ws.close();
+  }
+  throw new Error("40 sockets in a row missed the wanted isolate");
+}
+
+/** Waits for a frame at index >= `since` matching `match` (taken or not); answers it. */
+export async function frameFrom(
+  ws: { frames: Frame[]; next: WsClient["next"] },
+  since: number,
+  match: (f: Frame) => boolean,
+  timeoutMs = 10_000,
+): Promise<Frame> {
+  const fits = (f: Frame) => ws.frames.indexOf(f) >= since && match(f);
+  return ws.frames.find(fits) ?? await ws.next(fits, timeoutMs);
+}
+
+/** One person's entry in a presence frame. */
+export type PresenceChange = {
+  userId: string;
+  status: string;
+  lastSeenAt: string | null;
+};
+
+/** Waits for a presence.update (at index >= `since`) showing `userId` with `status`. */
+export async function presenceChange(
+  ws: { frames: Frame[]; next: WsClient["next"] },
+  room: string,
+  userId: string,
+  status: string,
+  opts: { since?: number; timeoutMs?: number } = {},
+): Promise<{ frame: Frame; change: PresenceChange }> {
+  const pick = (f: Frame): PresenceChange | undefined =>
+    f.type === "presence.update" && f.room === room
+      ? (f.changes as PresenceChange[]).find((c) =>
+        c.userId === userId && c.status === status
+      )
+      : undefined;
+  let frame: Frame;
+  try {
+    frame = await frameFrom(
+      ws,
+      opts.since ?? 0,
+      (f) => !!pick(f),
+      opts.timeoutMs,
+    );
+  } catch (err) {
+    const seen = ws.frames.filter((f) => f.type.startsWith("presence."));
+    throw new Error(
+      `no presence.update ${userId} ${status}: ${(err as Error).message}; ` +
+        `presence frames: ${JSON.stringify(seen)}`,
+    );
+  }
+  return { frame, change: pick(frame)! };
+}
+
+/** Reads one key from a KV file a running server also holds. */
+export async function readKvFile<T>(path: string, key: Deno.KvKey) {
+  const kv = await Deno.openKv(path);
+  try {
+    return (await kv.get<T>(key)).value;
   } finally {
     kv.close();
   }

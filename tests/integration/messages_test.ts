@@ -27,17 +27,20 @@ Deno.test("messages - send, page and bad input against the real server", async (
       },
     );
 
-    await t.step("a member's send is trimmed and numbered after the join", async () => {
-      await joinRoom(base, bob, room.id, HERE);
-      const res = await send(bob.token, "  hi all  ", "b-1");
-      assert.equal(res.status, 201);
-      // Bob's join took seq 1 in the room's log; every durable change takes the next seq.
-      assert.equal(res.body.seq, 2);
-      assert.equal(res.body.text, "hi all");
-      assert.equal(res.body.author.handle, bob.user.handle);
-      const got = await api(base, `/rooms/${room.id}`, { token: bob.token });
-      assert.equal(got.body.lastMessageAt, res.body.createdAt);
-    });
+    await t.step(
+      "a member's send is trimmed and numbered after the join",
+      async () => {
+        await joinRoom(base, bob, room.id, HERE);
+        const res = await send(bob.token, "  hi all  ", "b-1");
+        assert.equal(res.status, 201);
+        // Bob's join took seq 1 in the room's log; every durable change takes the next seq.
+        assert.equal(res.body.seq, 2);
+        assert.equal(res.body.text, "hi all");
+        assert.equal(res.body.author.handle, bob.user.handle);
+        const got = await api(base, `/rooms/${room.id}`, { token: bob.token });
+        assert.equal(got.body.lastMessageAt, res.body.createdAt);
+      },
+    );
 
     await t.step(
       "a retried clientId returns the original message and adds nothing",
