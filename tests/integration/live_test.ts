@@ -19,7 +19,6 @@ import {
   connect,
   type Frame,
   subscribe,
-  within,
   type WsClient,
 } from "../helpers/ws.ts";
 import { keys } from "../../lib/db/keys.ts";
