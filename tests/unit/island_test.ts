@@ -4,7 +4,6 @@ import { renderToString } from "preact-render-to-string";
 import { Island, serializeIslandProps } from "../../lib/http/island.tsx";
 import { parseIslandProps } from "../../lib/shared/hydrate.ts";
 import { ChatPropsSchema } from "../../lib/shared/island_props.ts";
-import { backoffMs, MAX_BACKOFF_MS } from "../../islands/chat_socket.ts";
 import { newClientId } from "../../islands/room_actions.ts";
 import { ANN, msg, ROOM } from "./room_fixtures.ts";
 
@@ -94,14 +93,6 @@ Deno.test("parseIslandProps - refuses props that fail the schema or are not JSON
   );
   assert.equal(missing.ok, false);
   assert.equal(parseIslandProps("{not json", ChatPropsSchema).ok, false);
-});
-
-Deno.test("backoffMs - grows exponentially and is capped", () => {
-  const max = () => 1;
-  assert.equal(backoffMs(0, max), 500);
-  assert.equal(backoffMs(3, max), 4000);
-  assert.equal(backoffMs(20, max), MAX_BACKOFF_MS);
-  assert.ok(backoffMs(20, () => 0) >= MAX_BACKOFF_MS / 2);
 });
 
 Deno.test("newClientId - is fresh each time and fits the clientId pattern", () => {
