@@ -301,6 +301,8 @@ export function createPresence(opts: PresenceOptions) {
       const all = [...conns].map(([id, c]) => removeConn(id, c, [...c.rooms]));
       conns.clear();
       await Promise.all(all);
+      // Connections that closed during shutdown queued writes too; land them before KV closes.
+      await writer.idle();
       await Promise.allSettled(
         [...loads.values()].flatMap((s) => [s.running, s.queued]),
       );

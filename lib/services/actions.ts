@@ -100,7 +100,10 @@ export function createActionService(
     /** Who reacted with each emoji, with their names. */
     async listReactions(user: User, roomId: string, seq: number) {
       await rooms.requireMember(user, roomId);
-      if (!(await messages.getMessage(roomId, seq))) throw notFound("Message");
+      const m = await messages.getMessage(roomId, seq);
+      if (!m) throw notFound("Message");
+      // A delete scrubs at most 400 reactor entries in its commit; a tombstone shows none.
+      if (m.deleted) return [];
       const groups = await actions.listReactions(roomId, seq);
       const found = await users.getUsers(groups.flatMap((g) => g.userIds));
       const byId = new Map(

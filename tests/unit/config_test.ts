@@ -30,6 +30,8 @@ Deno.test("loadConfig - an empty environment gives the defaults", () => {
     sessionTtlMs: 30 * 86_400_000,
     cookieSecure: "auto",
     logLevel: "info",
+    eventRetentionMs: 7 * 86_400_000,
+    broadcast: true,
   });
 });
 
@@ -44,6 +46,8 @@ Deno.test("loadConfig - reads and converts every variable", () => {
       VICINITY_SESSION_DAYS: "7",
       VICINITY_COOKIE_SECURE: "true",
       VICINITY_LOG_LEVEL: "warn",
+      VICINITY_EVENT_RETENTION_DAYS: "0.5",
+      VICINITY_BROADCAST: "off",
     }),
     {
       port: 0,
@@ -54,6 +58,8 @@ Deno.test("loadConfig - reads and converts every variable", () => {
       sessionTtlMs: 7 * 86_400_000,
       cookieSecure: "always",
       logLevel: "warn",
+      eventRetentionMs: 43_200_000,
+      broadcast: false,
     },
   );
   assert.equal(loadConfig({ PORT: "65535" }).port, 65535);
@@ -150,4 +156,29 @@ Deno.test("loadConfig - VICINITY_PUBLIC_URL must be an http(s) URL", () => {
     { VICINITY_PUBLIC_URL: "ftp://chat.example" },
     "VICINITY_PUBLIC_URL",
   );
+});
+
+Deno.test("loadConfig - VICINITY_EVENT_RETENTION_DAYS takes 0.001–365 days, as whole milliseconds", () => {
+  for (const bad of ["0", "0.0009", "366", "-1", "a week"]) {
+    assertRefused(
+      { VICINITY_EVENT_RETENTION_DAYS: bad },
+      "VICINITY_EVENT_RETENTION_DAYS",
+    );
+  }
+  const at = (days: string) =>
+    loadConfig({ VICINITY_EVENT_RETENTION_DAYS: days }).eventRetentionMs;
+  assert.equal(at("0.001"), 86_400);
+  assert.equal(at("365"), 365 * 86_400_000);
+  assert.equal(at("1.5"), 129_600_000);
+  // A fraction that is not a whole number of milliseconds is rounded, not kept fractional.
+  assert.equal(at("0.0012345"), 106_661);
+  assert.equal(at(""), 7 * 86_400_000);
+});
+
+Deno.test("loadConfig - VICINITY_BROADCAST is on or off, nothing else", () => {
+  assert.equal(loadConfig({ VICINITY_BROADCAST: "on" }).broadcast, true);
+  assert.equal(loadConfig({ VICINITY_BROADCAST: "off" }).broadcast, false);
+  for (const bad of ["true", "false", "0", "OFF", "yes"]) {
+    assertRefused({ VICINITY_BROADCAST: bad }, "VICINITY_BROADCAST");
+  }
 });

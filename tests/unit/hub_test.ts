@@ -1,33 +1,32 @@
 import assert from "node:assert/strict";
-import { createHub } from "../../lib/chat/hub.ts";
-import { openConnection } from "../../lib/chat/connection.ts";
-import { createSession, DEFAULT_FLOW } from "../../lib/chat/session.ts";
-import {
-  createRoomFeed,
-  FEED_PAGE,
-  type FeedSubscriber,
-} from "../../lib/chat/room_feed.ts";
-import type { Message } from "../../lib/db/messages.ts";
-import { createRooms } from "../../lib/db/rooms.ts";
+import { createHub, type HubOptions } from "../../lib/chat/hub.ts";
+import type { FeedItem, FeedSubscriber } from "../../lib/chat/room_feed.ts";
+import { DECOY_HASH } from "../../lib/auth/password.ts";
 import type { User } from "../../lib/db/users.ts";
 import { createServices } from "../../lib/services/mod.ts";
-import { createIdFactory, systemClock } from "../../lib/shared/clock.ts";
-import { openWs, within } from "../helpers/ws.ts";
+import { authorOf } from "../../lib/services/rooms.ts";
+import { openTestStore } from "../helpers/store.ts";
+import { within } from "../helpers/ws.ts";
 
 const range = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
+/** Services over an in-memory KV with one room owned by `owner`; the caller closes `kv`. */
 async function setup(kvOverride?: (kv: Deno.Kv) => Deno.Kv) {
-  const kv = await Deno.openKv(":memory:");
-  const store = { kv, clock: systemClock, newId: createIdFactory() };
-  const services = createServices(store, { sessionTtlMs: 60_000 });
-  const owner = {
-    id: store.newId(),
-    handle: "unit_owner",
-    displayName: "Unit",
-    createdAt: 0,
-  } as User;
-  const room = await createRooms(store).createRoom(owner.id, {
+  const store = await openTestStore();
+  const { kv } = store;
+  const services = createServices(store, {
+    sessionTtlMs: 60_000,
+    eventRetentionMs: 60_000,
+  });
+  const makeUser = (handle: string): Promise<User> =>
+    services.repos.users.createUser({
+      handle,
+      displayName: handle,
+      password: DECOY_HASH,
+    });
+  const owner = await makeUser("unit_owner");
+  const room = await services.repos.rooms.createRoom(owner.id, {
     name: "Unit room",
     description: "",
     lat: 52.52,
@@ -36,68 +35,66 @@ async function setup(kvOverride?: (kv: Deno.Kv) => Deno.Kv) {
     category: "social",
   });
   let n = 0;
-  // Writes straight to the repository: no notify, so only kv.watch can wake a feed.
-  const post = async (count: number, text = "m") => {
+  // Writes straight to the repository; the hub is not plugged into the services' signals,
+  // so only kv.watch (or an explicit notify) can wake a feed.
+  const post = async (count: number, text = "m", author: User = owner) => {
     for (let i = 0; i < count; i++, n++) {
-      await services.repos.messages.createMessage(
-        room.id,
-        owner,
+      await services.repos.messages.createMessage(room.id, {
+        author: authorOf(author),
         text,
-        `c${n}`,
-      );
+        clientId: `c${n}`,
+        category: "social",
+        mentions: [],
+      });
     }
   };
   const hubKv = kvOverride ? kvOverride(kv) : kv;
-  return { kv, hubKv, services, owner, room: room.id, post };
+  const hub = (opts: Partial<HubOptions> = {}) =>
+    createHub({ kv: hubKv, services, broadcast: false, ...opts });
+  return { store, kv, services, owner, makeUser, room: room.id, post, hub };
 }
 
-/** A subscriber that records what it is given and can wait for a seq. */
-function recorder(cursor: number) {
-  const seqs: number[] = [];
-  const waiting = new Map<number, () => void>();
+/** A feed subscriber that records what it is given and can wait for a state. */
+function recorder(cursor: number, userId = "U", joinSeq = 0) {
+  const got = {
+    items: [] as FeedItem[],
+    seqs: [] as number[],
+    resyncs: [] as number[],
+    ended: false,
+  };
+  const wakers = new Set<() => void>();
+  const wake = () => [...wakers].forEach((w) => w());
   const sub: FeedSubscriber = {
     cursor,
-    deliver(m: Message) {
-      seqs.push(m.seq);
-      waiting.get(m.seq)?.();
+    userId,
+    joinSeq,
+    deliver(item) {
+      got.items.push(item);
+      got.seqs.push(item.seq);
+      wake();
       return true;
     },
+    resync(seq) {
+      got.resyncs.push(seq);
+      wake();
+    },
+    ended() {
+      got.ended = true;
+      wake();
+    },
+  };
+  const until = (ok: () => boolean, what: string) => {
+    if (ok()) return Promise.resolve();
+    let w = () => {};
+    return within(
+      new Promise<void>((r) => wakers.add(w = () => ok() && r())),
+      5_000,
+      what,
+    ).finally(() => wakers.delete(w));
   };
   const reached = (seq: number) =>
-    seqs.includes(seq) ? Promise.resolve() : within(
-      new Promise<void>((r) => waiting.set(seq, r)),
-      5_000,
-      `seq ${seq}`,
-    );
-  return { sub, seqs, reached };
-}
-
-/** A stand-in socket whose buffer and state the test controls. */
-function fakeSocket() {
-  const state = {
-    readyState: WebSocket.OPEN as number,
-    bufferedAmount: 0,
-    sent: 0,
-    codes: [] as number[],
-    closed: Promise.withResolvers<number>(),
-  };
-  const socket = {
-    get readyState() {
-      return state.readyState;
-    },
-    get bufferedAmount() {
-      return state.bufferedAmount;
-    },
-    send() {
-      state.sent++;
-    },
-    close(code: number) {
-      state.codes.push(code);
-      state.readyState = WebSocket.CLOSING;
-      state.closed.resolve(code);
-    },
-  } as unknown as WebSocket;
-  return { socket, state };
+    until(() => (got.seqs.at(-1) ?? 0) >= seq, `seq ${seq}`);
+  return { sub, got, until, reached };
 }
 
 /** Wraps KV so tests can count live watches, or make watches silent (hints only). */
@@ -132,205 +129,123 @@ function watchProbe(silent: boolean) {
   return { probe, wrap };
 }
 
-Deno.test("room feed - a watched burst reaches subscribers at different cursors in order, once", async () => {
-  const { kv, services, room, post } = await setup();
-  await post(30);
-  const feed = createRoomFeed(kv, services.repos.messages, room);
-  const [a, b, c] = [recorder(0), recorder(20), recorder(30)];
-  for (const r of [a, b, c]) feed.add(r.sub);
-  await a.reached(30);
-  await post(5);
-  for (let i = 0; i < 5; i++) feed.hint(35);
-  await Promise.all([a, b, c].map((r) => r.reached(35)));
-  await post(1);
-  await Promise.all([a, b, c].map((r) => r.reached(36)));
-  assert.deepEqual(a.seqs, range(1, 36));
-  assert.deepEqual(b.seqs, range(21, 36));
-  assert.deepEqual(c.seqs, range(31, 36));
-  await feed.stop();
-  kv.close();
-});
-
-Deno.test("room feed - a replay longer than a page is listed page by page and arrives whole", async () => {
-  const { kv, services, room, post } = await setup();
-  await post(FEED_PAGE * 2 + 100);
-  const spans: number[] = [];
-  const feed = createRoomFeed(kv, {
-    listMessagesBetween(r, after, upto) {
-      spans.push(upto - after);
-      return services.repos.messages.listMessagesBetween(r, after, upto);
-    },
-  }, room);
-  const late = recorder(0);
-  feed.add(late.sub);
-  await late.reached(FEED_PAGE * 2 + 100);
-  assert.deepEqual(late.seqs, range(1, FEED_PAGE * 2 + 100));
-  assert.ok(
-    spans.length >= 3 && spans.every((s) => s <= FEED_PAGE),
-    `${spans}`,
-  );
-  await feed.stop();
-  kv.close();
-});
-
-Deno.test("hub - one watch per room, stopped when its last local subscriber leaves", async () => {
+Deno.test("hub - one watch per log, stopped when its last local subscriber leaves", async () => {
   const { probe, wrap } = watchProbe(false);
-  const { kv, hubKv, services, room } = await setup(wrap);
-  const hub = createHub({ kv: hubKv, services });
-  const a = hub.subscribe(room, 0, () => true);
-  const b = hub.subscribe(room, 0, () => true);
+  const { kv, owner, room, hub: make } = await setup(wrap);
+  const hub = make();
+  const a = hub.subscribeRoom(room, recorder(0).sub);
+  const b = hub.subscribeRoom(room, recorder(0).sub);
   assert.equal(probe.opened, 1);
+  // A user's own stream is another log, with its own watch.
+  const u = hub.subscribeUser(owner.id, recorder(0, owner.id).sub);
+  assert.equal(probe.opened, 2);
   a.stop();
-  assert.equal(probe.active, 1);
+  assert.equal(probe.active, 2);
   b.stop();
+  u.stop();
+  assert.equal(probe.active, 0);
+  // A new subscriber after the last one left opens a fresh watch.
+  hub.subscribeRoom(room, recorder(0).sub);
+  assert.equal(probe.opened, 3);
   await hub.close();
   assert.equal(probe.active, 0);
-  hub.subscribe(room, 0, () => true).stop();
-  assert.equal(probe.opened, 1, "a closed hub opens no watch");
+  hub.subscribeRoom(room, recorder(0).sub).stop();
+  assert.equal(probe.opened, 3, "a closed hub opens no watch");
   kv.close();
 });
 
 Deno.test("hub - notify wakes this isolate's feed and, over the channel, other isolates'", async () => {
   const { probe, wrap } = watchProbe(true);
-  const { kv, hubKv, services, owner, room } = await setup(wrap);
-  const [here, there] = [
-    createHub({ kv: hubKv, services }),
-    createHub({ kv: hubKv, services }),
-  ];
+  const { kv, room, post, hub: make } = await setup(wrap);
+  const [here, there] = [make({ broadcast: true }), make({ broadcast: true })];
   const local = recorder(0);
   const remote = recorder(0);
-  here.subscribe(room, 0, local.sub.deliver);
-  there.subscribe(room, 0, remote.sub.deliver);
-  const { message } = await services.repos.messages.createMessage(
-    room,
-    owner,
-    "hi",
-    "n1",
-  );
-  here.notify(room, message!.seq);
-  await Promise.all([local.reached(1), remote.reached(1)]);
+  here.subscribeRoom(room, local.sub);
+  there.subscribeRoom(room, remote.sub);
+  await post(2);
+  // Watches are silent here: only the hint (and, for `there`, the channel) can wake them.
+  here.notify(room, 2);
+  await Promise.all([local.reached(2), remote.reached(2)]);
+  assert.deepEqual(local.got.seqs, [1, 2]);
+  assert.deepEqual(remote.got.seqs, [1, 2]);
   assert.equal(probe.opened, 2);
   await Promise.all([here.close(), there.close()]);
   kv.close();
 });
 
-Deno.test("hub - close ends every socket with 1001 and stops every watch", async () => {
-  const { probe, wrap } = watchProbe(false);
-  const { kv, hubKv, services, owner, room } = await setup(wrap);
-  const hub = createHub({ kv: hubKv, services });
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen() {} },
-    (req) => {
-      const { socket, response } = Deno.upgradeWebSocket(req);
-      hub.accept(socket, owner);
-      return response;
-    },
-  );
-  const ws = await openWs(`http://127.0.0.1:${server.addr.port}`);
-  assert.equal((await ws.next((f) => f.type === "ready")).user.id, owner.id);
-  ws.send({ type: "subscribe", room });
-  assert.equal((await ws.next((f) => f.type === "subscribed")).seq, 0);
-  assert.equal(probe.active, 1);
-  await hub.close();
-  const ev = await within(ws.closed, 5_000, "close");
-  assert.equal(ev.code, 1001);
-  assert.equal(ev.reason, "server shutting down");
-  assert.equal(probe.active, 0);
-  await server.shutdown();
+Deno.test("hub - with broadcast off, kv.watch alone brings every event to every isolate", async () => {
+  const { kv, room, post, hub: make } = await setup();
+  const hubs = [make(), make()];
+  const subs = hubs.map((h, i) => {
+    const r = recorder(i * 3);
+    h.subscribeRoom(room, r.sub);
+    return r;
+  });
+  await post(5);
+  await post(1);
+  await Promise.all(subs.map((r) => r.reached(6)));
+  assert.deepEqual(subs[0].got.seqs, range(1, 6));
+  assert.deepEqual(subs[1].got.seqs, range(4, 6));
+  const frame = JSON.parse(subs[0].got.items[0].text);
+  assert.equal(frame.type, "message.new");
+  assert.equal(frame.room, room);
+  assert.equal(frame.seq, 1);
+  assert.equal(frame.message.seq, 1);
+  await Promise.all(hubs.map((h) => h.close()));
   kv.close();
 });
 
-Deno.test("hub - a reader that keeps up gets a large replay whole while deliveries pause and resume", async () => {
-  const { kv, services, owner, room, post } = await setup();
-  await post(300, "x".repeat(4000));
-  const hub = createHub({
-    kv,
-    services,
-    flow: { maxBufferedBytes: 256 * 1024 },
+Deno.test("hub - a member.left ends the leaver's subscriptions on every isolate, not others'", async () => {
+  const { kv, services, makeUser, room, post, hub: make } = await setup();
+  const hubs = [make(), make()];
+  const [x, y] = [await makeUser("xavier"), await makeUser("yara")];
+  const { members } = services.repos;
+  await members.addMember(room, authorOf(x));
+  await members.addMember(room, authorOf(y));
+  const xJoin = (await members.getMember(room, x.id))!.joinSeq!;
+  const xs = hubs.map((h) => {
+    const r = recorder(2, x.id, xJoin);
+    h.subscribeRoom(room, r.sub);
+    return r;
   });
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen() {} },
-    (req) => {
-      const { socket, response } = Deno.upgradeWebSocket(req);
-      hub.accept(socket, owner);
-      return response;
-    },
-  );
-  const ws = await openWs(`http://127.0.0.1:${server.addr.port}`);
-  await ws.next((f) => f.type === "ready");
-  ws.send({ type: "subscribe", room, after: 0 });
-  await ws.next(
-    (f) => f.type === "message.new" && f.message.seq === 300,
-    10_000,
-  );
-  const seqs = ws.frames.filter((f) => f.type === "message.new").map((f) =>
-    f.message.seq
-  );
-  assert.deepEqual(seqs, range(1, 300));
-  ws.send({ type: "ping", id: "open" });
-  assert.equal((await ws.next((f) => f.type === "pong")).id, "open");
-  await ws.close();
-  await hub.close();
-  await server.shutdown();
-  kv.close();
-});
-
-Deno.test("session - a backed-up socket pauses, resumes once drained, and is closed 1013 if it never drains", async () => {
-  const { socket, state } = fakeSocket();
-  const session = createSession(socket, {
-    user: null,
-    isolate: "unit",
-    flow: { maxBufferedBytes: 100, slowCloseMs: 200 },
-  }, () => {});
-  const resumed = Promise.withResolvers<void>();
-  session.subs.set("room", { stop() {}, resume: () => resumed.resolve() });
-  const author = { id: "a", handle: "a", displayName: "A" };
-  const m = (seq: number): Message => ({
-    id: `m${seq}`,
-    roomId: "room",
-    seq,
-    author,
-    text: "t",
-    clientId: `c${seq}`,
-    createdAt: 0,
-  });
-  assert.equal(session.deliver(m(1)), true);
-  state.bufferedAmount = 1_000;
-  assert.equal(session.deliver(m(2)), false);
-  state.bufferedAmount = 10;
-  await within(resumed.promise, 1_000, "resume");
-  assert.equal(session.deliver(m(2)), true);
-  assert.equal(state.sent, 2);
-  state.bufferedAmount = 1_000;
-  assert.equal(session.deliver(m(3)), false);
-  assert.equal(await within(state.closed.promise, 2_000, "slow close"), 1013);
-  assert.equal(state.sent, 2);
-  session.dispose();
-});
-
-Deno.test("connection - frames arriving faster than they are handled close 1008, cleanup runs once", async () => {
-  const { kv, services, owner, room } = await setup();
-  const { socket, state } = fakeSocket();
-  let goodbyes = 0;
-  let subscribed = 0;
-  openConnection(socket, owner, {
-    services,
-    isolate: "unit",
-    flow: DEFAULT_FLOW,
-    subscribe: () => (subscribed++, { stop() {}, resume() {} }),
-    onClosed: () => void goodbyes++,
-  });
-  socket.onopen!(new Event("open"));
-  const frame = JSON.stringify({ type: "subscribe", room });
-  for (let i = 0; i < 100; i++) {
-    socket.onmessage!(new MessageEvent("message", { data: frame }));
+  const ys = recorder(2, y.id, 2);
+  hubs[1].subscribeRoom(room, ys.sub);
+  await members.deleteMember(room, authorOf(x));
+  await Promise.all(xs.map((r) => r.until(() => r.got.ended, "ended")));
+  await post(1);
+  await ys.reached(4);
+  for (const r of xs) {
+    assert.deepEqual(r.got.seqs, [3], "the leave is its last event");
+    assert.equal(JSON.parse(r.got.items[0].text).type, "member.left");
   }
-  assert.deepEqual(state.codes, [1008]);
-  socket.onclose!(new CloseEvent("close"));
-  socket.onclose!(new CloseEvent("close"));
-  assert.equal(goodbyes, 1);
-  // Flush the queue: every queued frame finds the socket closing and is dropped unhandled.
-  await new Promise((r) => setTimeout(r, 0));
-  assert.equal(subscribed, 0);
+  assert.deepEqual(ys.got.seqs, [3, 4]);
+  assert.equal(ys.got.ended, false);
+  await Promise.all(hubs.map((h) => h.close()));
+  kv.close();
+});
+
+Deno.test("hub - subscribeUser brings the user's notifications in order", async () => {
+  const { kv, services, owner, makeUser, room, hub: make } = await setup();
+  const hub = make();
+  const bob = await makeUser("bob");
+  await services.repos.members.addMember(room, authorOf(bob));
+  const r = recorder(0, bob.id);
+  hub.subscribeUser(bob.id, r.sub);
+  for (const text of ["hi @bob", "again @bob"]) {
+    await services.chat.sendMessage(owner, room, {
+      text,
+      clientId: text.replace(/\W/g, ""),
+      category: "social",
+    });
+  }
+  await r.reached(2);
+  const frames = r.got.items.map((i) => JSON.parse(i.text));
+  assert.deepEqual(frames.map((f) => [f.type, f.seq]), [
+    ["notification.new", 1],
+    ["notification.new", 2],
+  ]);
+  assert.equal(frames[0].notification.excerpt, "hi @bob");
+  assert.equal(frames[1].notification.from.id, owner.id);
+  await hub.close();
   kv.close();
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { keys } from "../../lib/db/keys.ts";
-import { createRooms, type Room } from "../../lib/db/rooms.ts";
+import { createRooms, type Room, type RoomHead } from "../../lib/db/rooms.ts";
 import { encodeGeohash } from "../../lib/geo/cover.ts";
 import {
   destinationPoint as destination,
@@ -43,17 +43,40 @@ Deno.test("createRoom - writes room, geo pin, head, owner membership and count i
       keys.roomByMember("OWNER", room.id),
       keys.roomMemberCount(room.id),
     ]);
+    const head = entries[2].value as RoomHead;
+    assert.match(head.epoch ?? "", /^[0-9a-f]{8}$/);
+    const owner = { joinedAt: store.clock.now(), role: "owner", joinSeq: 0 };
     assert.deepEqual(entries.map((e) => e.value), [
       room,
       { lat: LISBON.lat, lng: LISBON.lng, expiresAt: null },
-      { seq: 0, lastMessageAt: null },
-      { joinedAt: store.clock.now() },
-      { joinedAt: store.clock.now() },
+      { seq: 0, lastMessageAt: null, epoch: head.epoch },
+      owner,
+      owner,
       1,
     ]);
     // One versionstamp across all six keys: they were written by a single atomic commit.
     assert.equal(new Set(entries.map((e) => e.versionstamp)).size, 1);
+    // No event: the log starts empty, and the owner's joinSeq 0 lies before every event.
     assert.equal((await allEntries(store.kv)).length, 6);
+  } finally {
+    store.kv.close();
+  }
+});
+
+Deno.test("createRoom - each room's log gets its own epoch", async () => {
+  const store = await openTestStore();
+  try {
+    const rooms = createRooms(store);
+    const epochs = new Set<string | undefined>();
+    for (let i = 0; i < 5; i++) {
+      const room = await rooms.createRoom("OWNER", input(LISBON));
+      epochs.add(
+        (await store.kv.get<RoomHead>(keys.roomHead(room.id))).value?.epoch,
+      );
+    }
+    // A cursor from one room's log (or an older incarnation) never resumes another's.
+    assert.equal(epochs.size, 5);
+    assert.ok(!epochs.has(undefined));
   } finally {
     store.kv.close();
   }
