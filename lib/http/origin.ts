@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { forbidden } from "../shared/errors.ts";
 import type { AppEnv } from "./env.ts";
-import { SESSION_COOKIE } from "./session.ts";
+import { hasBearer, SESSION_COOKIE } from "./session.ts";
 
 /** This server's origin as browsers see it: VICINITY_PUBLIC_URL's, else the request URL's. */
 export function ownOrigin(c: Context<AppEnv>): string {
@@ -27,13 +27,14 @@ export function requireOwnOrigin(c: Context<AppEnv>): void {
 /**
  * Defense in depth against cross-site writes riding on the session cookie (SameSite=Lax and
  * JSON-only bodies already stop them): unsafe requests authenticated by cookie alone must
- * come from our own origin. Bearer-token requests cannot be forged by a browser.
+ * come from our own origin. Bearer-token requests cannot be forged by a browser; any other
+ * Authorization header (Basic, …) leaves the cookie in charge, so it gets the check too.
  */
 export function cookieWritesFromOwnOrigin(): MiddlewareHandler<AppEnv> {
   return async function cookieWrites(c, next) {
     const unsafe = !["GET", "HEAD", "OPTIONS"].includes(c.req.method);
     if (
-      unsafe && !c.req.header("authorization") && getCookie(c, SESSION_COOKIE)
+      unsafe && !hasBearer(c) && getCookie(c, SESSION_COOKIE)
     ) {
       requireOwnOrigin(c);
     }

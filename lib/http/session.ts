@@ -7,11 +7,15 @@ import type { AppEnv } from "./env.ts";
 /** Name of the session cookie pages use. */
 export const SESSION_COOKIE = "vicinity_session";
 
+/** Whether the request names a Bearer token, which then decides alone: the cookie is ignored. */
+export function hasBearer(c: Context<AppEnv>): boolean {
+  return /^bearer /i.test(c.req.header("authorization") ?? "");
+}
+
 /** The session token a request carries: `Authorization: Bearer …` first, then the cookie. */
 export function tokenOf(c: Context<AppEnv>): string | null {
-  const auth = c.req.header("authorization");
-  if (auth?.toLowerCase().startsWith("bearer ")) {
-    return auth.slice(7).trim() || null;
+  if (hasBearer(c)) {
+    return c.req.header("authorization")!.slice(7).trim() || null;
   }
   return getCookie(c, SESSION_COOKIE) ?? null;
 }
@@ -34,15 +38,26 @@ export function requireUser(c: Context<AppEnv>): User {
   return user;
 }
 
-/** Sets the session cookie: HttpOnly, SameSite=Lax, Secure on https. */
+/** Marks the response uncacheable: it carries a session token or the user's own data. */
+export function noStore(c: Context<AppEnv>): void {
+  c.header("Cache-Control", "no-store");
+}
+
+/**
+ * Sets the session cookie (HttpOnly, SameSite=Lax, Secure when browsers use https) and
+ * marks the response no-store, since it carries the token.
+ */
 export function setSessionCookie(
   c: Context<AppEnv>,
   token: string,
   expiresAt: number,
 ): void {
   const mode = c.var.config.cookieSecure;
+  // Behind a TLS proxy the request URL is http; the public URL is what browsers see.
+  const origin = c.var.config.publicOrigin ?? new URL(c.req.url).origin;
   const secure = mode === "always" ||
-    (mode === "auto" && new URL(c.req.url).protocol === "https:");
+    (mode === "auto" && origin.startsWith("https:"));
+  noStore(c);
   setCookie(c, SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: "Lax",

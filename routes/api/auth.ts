@@ -11,6 +11,7 @@ import {
 import {
   clearSessionCookie,
   clientAddress,
+  noStore,
   requireUser,
   setSessionCookie,
 } from "../../lib/http/session.ts";
@@ -100,4 +101,8 @@ export const authRoutes = new OpenAPIHono<AppEnv>({
     clearSessionCookie(c);
     return c.body(null, 204);
   })
-  .openapi(me, (c) => c.json(toUserView(requireUser(c)), 200));
+  .openapi(me, (c) => {
+    const user = requireUser(c);
+    noStore(c);
+    return c.json(toUserView(user), 200);
+  });

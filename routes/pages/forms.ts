@@ -15,20 +15,29 @@ export const formLimit: MiddlewareHandler<AppEnv> = bodyLimit({
   },
 });
 
-/** A redirect target that stays on this site: a relative path, otherwise "/". */
+const NEXT_BASE = "http://vicinity.invalid";
+
+/**
+ * A redirect target that stays on this site: the normalised path, query and hash of a
+ * same-site path, otherwise "/".
+ */
 export function safeNext(raw: unknown): string {
   if (typeof raw !== "string" || !raw.startsWith("/")) return "/";
-  // "//host" and "/\host" are protocol-relative to browsers; control characters get stripped.
+  // Browsers drop tabs and newlines and read a backslash as "/": refuse them, don't guess.
   // deno-lint-ignore no-control-regex
-  if (raw.startsWith("//") || /[\\\u0000-\u001f\u007f]/.test(raw)) return "/";
-  const base = "http://vicinity.invalid";
+  if (/[\\\u0000-\u001f\u007f]/.test(raw)) return "/";
+  let url: URL;
   try {
-    const url = new URL(raw, base);
-    if (url.origin !== base) return "/";
-    return url.pathname + url.search + url.hash;
+    url = new URL(raw, NEXT_BASE);
   } catch {
     return "/";
   }
+  // Dot segments can collapse "/..//host" into "//host", which browsers read as another site,
+  // so the check is on the resolved path, and the redirect goes to exactly that path.
+  if (url.origin !== NEXT_BASE || !/^\/(?![/\\])/.test(url.pathname)) {
+    return "/";
+  }
+  return url.pathname + url.search + url.hash;
 }
 
 /** The string fields of a urlencoded or multipart form; files are ignored. */
