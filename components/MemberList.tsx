@@ -1,3 +1,4 @@
+import type { ComponentChildren } from "preact";
 import type { PresenceStatus, PresenceView } from "../lib/shared/schemas.ts";
 import Avatar from "./Avatar.tsx";
 import { formatAgo } from "./format.ts";
@@ -16,6 +17,8 @@ export type MemberListProps = {
   presence: Record<string, PresenceView>;
   meId: string;
   onClose(): void;
+  /** The viewer's own settings, shown above the list. */
+  children?: ComponentChildren;
 };
 
 const STATUS_NAMES: Record<PresenceStatus, string> = {
@@ -57,6 +60,7 @@ export default function MemberList(props: MemberListProps) {
           Close
         </button>
       </div>
+      {props.children}
       {props.members === null
         ? <p class="muted panel__body">Loading members…</p>
         : (

@@ -3,6 +3,7 @@ import ChatBar from "../components/ChatBar.tsx";
 import Composer from "../components/Composer.tsx";
 import MemberList from "../components/MemberList.tsx";
 import MentionBadge from "../components/MentionBadge.tsx";
+import MySettings from "../components/MySettings.tsx";
 import PinnedBar from "../components/PinnedBar.tsx";
 import ThreadPanel from "../components/ThreadPanel.tsx";
 import Timeline from "../components/Timeline.tsx";
@@ -16,6 +17,7 @@ import type { ChatProps } from "../lib/shared/island_props.ts";
 import type { MessageCategory } from "../lib/shared/schemas.ts";
 import { useHydrated } from "./hooks.ts";
 import * as select from "./room_select.ts";
+import { useMyStatus, usePrivateReading } from "./use_my_settings.ts";
 import { useNotifications } from "./use_notifications.ts";
 import { useRoom } from "./use_room.ts";
 import { useScrollLog } from "./use_scroll.ts";
@@ -47,6 +49,8 @@ export default function Chat(props: ChatProps) {
   const { state, actions } = room;
   const [editingSeq, setEditingSeq] = useState<number | null>(null);
   const [membersOpen, setMembersOpen] = useState(false);
+  const myStatus = useMyStatus();
+  const privateReading = usePrivateReading(membersOpen);
   const canModerate = props.role !== "member";
   const author = {
     id: props.me.id,
@@ -240,7 +244,16 @@ export default function Chat(props: ChatProps) {
             presence={state.presence}
             meId={props.me.id}
             onClose={() => setMembersOpen(false)}
-          />
+          >
+            <MySettings
+              status={myStatus.status}
+              privateReading={privateReading.value}
+              error={privateReading.error}
+              disabled={!hydrated}
+              onStatus={myStatus.choose}
+              onPrivateReading={privateReading.set}
+            />
+          </MemberList>
         )}
       </div>
     </div>

@@ -8,6 +8,8 @@ import {
   type MessageCategory,
   MessageViewSchema,
   NotificationViewSchema,
+  type UserPrefs,
+  UserPrefsSchema,
   UserViewSchema,
 } from "../lib/shared/schemas.ts";
 import { apiJson, type ApiResult } from "./api_client.ts";
@@ -97,4 +99,14 @@ export function unreadNotifications(): Promise<ApiResult<NotificationsPage>> {
 /** Marks every notification up to `upto` as read. */
 export function readNotifications(upto: number): Promise<ApiResult<unknown>> {
   return apiJson("/notifications/read", Anything, { body: { upto } });
+}
+
+/** The viewer's own preferences. */
+export function getPrefs(): Promise<ApiResult<UserPrefs>> {
+  return apiJson("/me/prefs", UserPrefsSchema);
+}
+
+/** Replaces the viewer's preferences; answers with what was saved. */
+export function putPrefs(prefs: UserPrefs): Promise<ApiResult<UserPrefs>> {
+  return apiJson("/me/prefs", UserPrefsSchema, { method: "PUT", body: prefs });
 }

@@ -42,13 +42,20 @@ export function useScrollLog(opts: ScrollOptions): ScrollHandle {
   const latest = useRef(opts);
   latest.current = opts;
 
+  // Read during render, so before this render's rows land: was the reader at the bottom? The
+  // scroll event that would tell us is asynchronous and may come after new rows arrive.
+  const before = ref.current;
+  const wasAtBottom = before === null ||
+    before.scrollHeight - before.scrollTop - before.clientHeight <
+      BOTTOM_SLACK_PX;
+
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
     if (anchor.current !== null) {
       el.scrollTop = el.scrollHeight - anchor.current;
       anchor.current = null;
-    } else if (stick.current) {
+    } else if (stick.current && wasAtBottom) {
       el.scrollTop = el.scrollHeight;
     }
   });

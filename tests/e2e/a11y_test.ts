@@ -59,7 +59,7 @@ const describe = (vs: Violation[]) =>
   vs.map((v) => `${v.id}: ${v.help} at ${JSON.stringify(v.nodes[0]?.target)}`)
     .join("\n");
 
-Deno.test("a11y - the chat, its thread panel and the nearby page pass axe", async () => {
+Deno.test("a11y - the chat, its thread and member panels and the nearby page pass axe", async () => {
   await ensureIslandsBuilt();
   const server = await startServer();
   const browser = await launchChromium();
@@ -99,6 +99,13 @@ Deno.test("a11y - the chat, its thread panel and the nearby page pass axe", asyn
       .waitFor();
     const thread = await violations(page);
     assert.deepEqual(thread, [], describe(thread));
+
+    // So is the member panel with the viewer's status and reading settings.
+    await page.getByRole("button", { name: "Close thread" }).click();
+    await page.getByRole("button", { name: /online/ }).click();
+    await page.locator(".my-settings input[type=checkbox]:enabled").waitFor();
+    const members = await violations(page);
+    assert.deepEqual(members, [], describe(members));
 
     await page.goto(`${base}/`);
     await page.getByRole("heading", { name: "Rooms near you" }).waitFor();

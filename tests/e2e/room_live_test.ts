@@ -179,7 +179,7 @@ Deno.test("room live - mentions, the member list, read receipts and leaving", as
     await ann.getByRole("button", { name: /online/ }).click();
     const members = ann.getByRole("region", { name: "Members" });
     await members.getByText(benUser.user.displayName).waitFor();
-    await members.locator(".dot--online").first().waitFor();
+    await members.locator(".members .dot--online").first().waitFor();
 
     await ben.locator(".chat-bar").getByText("Leave", { exact: true }).click();
     await ben.getByRole("button", { name: "Leave room" }).click();
