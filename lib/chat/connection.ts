@@ -16,12 +16,16 @@ import {
   tooLarge,
 } from "./frames.ts";
 import { createHandlers, type HandlerDeps } from "./handlers.ts";
-import { createSession, type FlowLimits } from "./session.ts";
+import { createFrameBucket } from "./limits.ts";
+import { createSession, type FlowLimits, type OnAuth } from "./session.ts";
 
 /** A socket that has not authenticated within this many milliseconds is closed 1008. */
 export const AUTH_TIMEOUT_MS = 5_000;
-/** Frames accepted but not yet handled; more than this is a flood and closes 1008. */
-export const MAX_PENDING_FRAMES = 64;
+/**
+ * Frames accepted but not yet handled. The frame bucket bounds how fast frames come in; this
+ * bounds the queue when handling stalls (a contended store), so it sits above the burst.
+ */
+export const MAX_PENDING_FRAMES = 200;
 /** How long a server-initiated close waits for the client's close frame. */
 const CLOSE_WAIT_MS = 2_000;
 
@@ -31,11 +35,17 @@ const busy = () => conflict("busy", "The store is busy, try again");
 export type ConnectionDeps = Omit<HandlerDeps, "connId"> & {
   isolate: string;
   flow: FlowLimits;
+  /** SHA-256 of the token that authenticated the upgrade, if one did. */
+  tokenHash?: string | null;
+  /** Asked before the socket signs in (either way); an AppError refuses it. */
+  onAuthenticated?: OnAuth;
   onClosed(): void;
 };
 
 /** One client socket as the hub sees it. */
 export type Connection = {
+  /** Closes the socket with `code` (once the client is quiet); returns at once. */
+  end(code: number, reason: string): void;
   /** Closes the socket with `code` and resolves once it is closed (or after a short wait). */
   shutdown(code: number, reason: string): Promise<void>;
 };
@@ -53,17 +63,26 @@ export function openConnection(
   let pending = 0;
   let chain = Promise.resolve();
   let authTimer: ReturnType<typeof setTimeout> | undefined;
+  const bucket = createFrameBucket();
   const closed = Promise.withResolvers<void>();
   const session = createSession(
     socket,
-    { user, isolate: deps.isolate, flow: deps.flow },
-    () => clearTimeout(authTimer),
+    {
+      user,
+      tokenHash: deps.tokenHash,
+      isolate: deps.isolate,
+      flow: deps.flow,
+    },
+    (u, tokenHash) => {
+      clearTimeout(authTimer);
+      return deps.onAuthenticated?.(u, tokenHash);
+    },
   );
   const connId = crypto.randomUUID();
   const handle = createHandlers(session, { ...deps, connId });
 
   async function run(frame: ClientFrame | ServerFrame, ctx: ErrorContext) {
-    if (socket.readyState !== WebSocket.OPEN) return;
+    if (!session.isOpen()) return;
     if (frame.type === "error") return session.send(frame);
     try {
       await handle(frame as ClientFrame);
@@ -77,6 +96,13 @@ export function openConnection(
   }
 
   function onMessage(data: unknown) {
+    session.heard();
+    // A closing socket reads on, unhandled, so its close frame is not lost (session.end).
+    if (!session.isOpen()) return;
+    // A reconnect's burst fits the bucket; a flood runs it dry, or piles up unhandled.
+    if (!bucket.take() || pending >= MAX_PENDING_FRAMES) {
+      return session.end(CLOSE.policy, "too many frames");
+    }
     if (typeof data !== "string") {
       return session.end(CLOSE.unsupported, "text frames only");
     }
@@ -89,9 +115,7 @@ export function openConnection(
       return session.end(CLOSE.policy, "authenticate first");
     }
     authSeen = true;
-    if (++pending > MAX_PENDING_FRAMES) {
-      return session.end(CLOSE.policy, "too many frames in flight");
-    }
+    pending++;
     const ctx = parsed.ok ? contextOf(parsed.frame) : {};
     chain = chain.then(() => run(frame, ctx))
       .catch((err) => {
@@ -116,7 +140,9 @@ export function openConnection(
   }
 
   socket.onopen = () => {
-    if (session.user) return session.authenticated(session.user);
+    if (session.user) {
+      return session.authenticated(session.user, session.tokenHash);
+    }
     authTimer = setTimeout(
       () => session.end(CLOSE.policy, "auth timeout"),
       AUTH_TIMEOUT_MS,
@@ -127,6 +153,7 @@ export function openConnection(
   socket.onerror = () => {};
 
   return {
+    end: session.end,
     async shutdown(code, reason) {
       session.end(code, reason);
       let timer: ReturnType<typeof setTimeout> | undefined;

@@ -1,3 +1,4 @@
+import { hashToken } from "../db/sessions.ts";
 import type { User } from "../db/users.ts";
 import { authorOf } from "../services/rooms.ts";
 import {
@@ -40,7 +41,8 @@ export function createHandlers(session: Session, deps: HandlerDeps) {
       });
       return session.end(CLOSE.policy, "bad token");
     }
-    session.authenticated(user);
+    // The hash, never the token, lets a later revocation find this socket.
+    session.authenticated(user, await hashToken(token));
   }
 
   async function send(user: User, f: Frame<"message.send">) {

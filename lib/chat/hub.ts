@@ -7,6 +7,7 @@ import type { Services } from "../services/mod.ts";
 import { type Connection, openConnection } from "./connection.ts";
 import { createEphemeral, type Ephemeral } from "./ephemeral.ts";
 import { CLOSE, toFeedItem } from "./frames.ts";
+import type { SocketCaps } from "./limits.ts";
 import { createPresence, type Presence } from "./presence.ts";
 import {
   createLogFeed,
@@ -15,6 +16,7 @@ import {
   type LogFeed,
 } from "./room_feed.ts";
 import { DEFAULT_FLOW, type FlowLimits, type Subscription } from "./session.ts";
+import { createSocketRegistry } from "./sockets.ts";
 
 /** The BroadcastChannel isolates use to hint each other that a room's head moved. */
 export const ROOMS_CHANNEL = "vicinity:rooms";
@@ -29,8 +31,15 @@ export type Hub = {
   readonly ephemeral: Ephemeral;
   /** Wakes the room's local feed and hints every other isolate; called after a commit. */
   notify(roomId: string, seq: number): void;
-  /** Takes over an upgraded socket; `user` is null when it must send an `auth` frame. */
-  accept(socket: WebSocket, user: User | null): void;
+  /** Closes a revoked session's sockets here and, over the channel, on other isolates. */
+  revoked(userId: string, tokenHash: string): void;
+  /** Throws 429 `too_many_connections` if one more socket would pass a cap; call it first. */
+  admit(userId: string | null, address: string): void;
+  /**
+   * Takes over an upgraded socket; `user` is null when it must send an `auth` frame. `from`
+   * names the client address and the hash of the token that authenticated the upgrade.
+   */
+  accept(socket: WebSocket, user: User | null, from?: SocketOrigin): void;
   /** Adds a local subscriber to a room's log; the feed offers it seq cursor+1 onwards. */
   subscribeRoom(roomId: string, sub: FeedSubscriber): Subscription;
   /** Adds a local subscriber to a user's own stream (notifications). */
@@ -39,24 +48,38 @@ export type Hub = {
   close(): Promise<void>;
 };
 
-/** Options of createHub; `broadcast: false` turns every BroadcastChannel hint off (tests). */
+/** Where a socket came from: its client address and the hash of its upgrade's token. */
+export type SocketOrigin = { address?: string; tokenHash?: string | null };
+
+/**
+ * Options of createHub; `broadcast: false` turns every BroadcastChannel hint off (tests),
+ * `revalidateMs` sets how often open sockets' sessions are re-read.
+ */
 export type HubOptions = {
   kv: Deno.Kv;
   services: Services;
   flow?: Partial<FlowLimits>;
+  caps?: Partial<SocketCaps>;
   broadcast?: boolean;
+  revalidateMs?: number;
 };
 
 /** Builds this isolate's hub. */
 export function createHub(
-  { kv, services, flow, broadcast = true }: HubOptions,
+  { kv, services, flow, caps, broadcast = true, revalidateMs }: HubOptions,
 ): Hub {
   const limits: FlowLimits = { ...DEFAULT_FLOW, ...flow };
   const isolate = crypto.randomUUID().slice(0, 8);
   const feeds = new Map<string, LogFeed>();
-  const connections = new Set<Connection>();
   const channel = broadcast ? new BroadcastChannel(ROOMS_CHANNEL) : null;
   const { clock } = services.store;
+  const sockets = createSocketRegistry<Connection>({
+    kv,
+    clock,
+    broadcast,
+    caps,
+    revalidateMs,
+  });
   const presence = createPresence({
     kv,
     clock,
@@ -143,15 +166,25 @@ export function createHub(
       feeds.get("r:" + roomId)?.hint(seq);
       channel?.postMessage({ room: roomId, seq });
     },
-    accept(socket, user) {
+    revoked(userId, tokenHash) {
+      log.debug("ws.session_revoked", { userId, isolate });
+      sockets.revoke(tokenHash);
+    },
+    admit: (userId, address) => sockets.admit(userId, address),
+    accept(socket, user, from = {}) {
+      const tokenHash = from.tokenHash ?? null;
       const conn = openConnection(socket, user, {
         services,
         hub,
         isolate,
         flow: limits,
-        onClosed: () => connections.delete(conn),
+        tokenHash,
+        onAuthenticated: (u, hash) => sockets.signIn(conn, u, hash),
+        onClosed: () => sockets.forget(conn),
       });
-      connections.add(conn);
+      sockets.add(conn, user?.id ?? null, from.address ?? null);
+      // Indexed now, not at open, so a revocation in between still finds it.
+      if (user) sockets.signIn(conn, user, tokenHash);
       if (closed) void conn.shutdown(CLOSE.shutdown, "server shutting down");
     },
     subscribeRoom: (roomId, sub) =>
@@ -163,11 +196,12 @@ export function createHub(
       closed = true;
       const reason = "server shutting down";
       await Promise.all(
-        [...connections].map((c) => c.shutdown(CLOSE.shutdown, reason)),
+        sockets.all().map((c) => c.shutdown(CLOSE.shutdown, reason)),
       );
       await Promise.all([...feeds.values()].map((f) => f.stop()));
       feeds.clear();
       channel?.close();
+      await sockets.close();
       await presence.close();
       ephemeral.close();
       log.debug("hub.closed", { isolate });

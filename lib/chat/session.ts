@@ -1,7 +1,8 @@
 import { toUserView, type User } from "../db/users.ts";
 import { log } from "../log.ts";
+import type { AppError } from "../shared/errors.ts";
 import type { ServerFrame } from "../shared/protocol.ts";
-import { CLOSE } from "./frames.ts";
+import { CLOSE, errorFrame } from "./frames.ts";
 import type { FeedItem } from "./room_feed.ts";
 
 /** Backpressure limits of one socket. */
@@ -21,18 +22,39 @@ export const DEFAULT_FLOW: FlowLimits = {
 /** How often a paused socket's buffer is looked at; WebSocket has no "drain" event. */
 const POLL_MS = 50;
 
+/**
+ * A server close waits until the client has sent nothing for this long. Deno drops a server
+ * socket, unread frames and all, as soon as a frame arrives after its close frame; the reset
+ * then destroys the close frame on the client's side, which sees 1006 instead of our code.
+ */
+export const CLOSE_QUIET_MS = 100;
+
+/** A client that never stops sending is closed anyway after this long (it may see 1006). */
+export const CLOSE_LINGER_MS = 1_000;
+
+/** Says whether a socket may sign in as `user`: null, or why not (e.g. too many sockets). */
+export type OnAuth = (
+  user: User,
+  tokenHash: string | null,
+) => AppError | null | void;
+
 /** A socket's subscription to one room, as the hub hands it out. */
 export type Subscription = { stop(): void; resume(): void };
 
 /** The state and outlets of one socket that frame handlers work on. */
 export type Session = {
   user: User | null;
+  /** SHA-256 of the token the socket signed in with (never the token), if any. */
+  tokenHash: string | null;
   /** Room id → its subscription. */
   subs: Map<string, Subscription>;
-  /** Whether the socket is open; handlers check it again after every await. */
+  /** Whether the socket is open and not closing; handlers check it after every await. */
   isOpen(): boolean;
   send(frame: ServerFrame): void;
+  /** Closes with `code` once the client is quiet (see CLOSE_QUIET_MS); the first call wins. */
   end(code: number, reason: string): void;
+  /** Notes that a frame arrived, so a pending close keeps waiting for quiet. */
+  heard(): void;
   /** Sends a feed event unless the socket is backed up; false means "offer it again later". */
   deliver(item: FeedItem): boolean;
   /** Sends an already serialised frame (shared by many sockets); dropped when backed up. */
@@ -41,33 +63,57 @@ export type Session = {
   userSub: Subscription | null;
   /** The presence status this connection asked for. */
   status: "online" | "away" | "dnd";
-  authenticated(user: User): void;
-  /** Stops the backpressure timer; idempotent. */
+  /** Signs the socket in and sends `ready`, unless `onAuth` refuses (error frame, 1008). */
+  authenticated(user: User, tokenHash: string | null): void;
+  /** Stops the backpressure and close timers; idempotent. */
   dispose(): void;
 };
 
 /** Builds the session object handlers act on: sending, closing, delivery with backpressure. */
 export function createSession(
   socket: WebSocket,
-  opts: { user: User | null; isolate: string; flow: FlowLimits },
-  onAuth: () => void,
+  opts: {
+    user: User | null;
+    tokenHash?: string | null;
+    isolate: string;
+    flow: FlowLimits;
+  },
+  onAuth: OnAuth,
 ): Session {
   const { maxBufferedBytes, slowCloseMs } = opts.flow;
-  const open = () => socket.readyState === WebSocket.OPEN;
+  let closing = false;
+  let lastHeard = -Infinity;
+  let linger: ReturnType<typeof setTimeout> | undefined;
+  const open = () => !closing && socket.readyState === WebSocket.OPEN;
   let poll: ReturnType<typeof setInterval> | undefined;
+
+  function closeNow(code: number, reason: string) {
+    linger = undefined;
+    if (socket.readyState > WebSocket.OPEN) return;
+    try {
+      socket.close(code, reason);
+    } catch (err) {
+      log.warn("ws.close_failed", { error: String(err) });
+    }
+  }
+
+  function stopPoll() {
+    clearInterval(poll);
+    poll = undefined;
+  }
 
   // Paused subscriptions keep their cursors, so resuming (or reconnecting) loses nothing.
   function pause() {
     if (poll !== undefined) return;
     const since = Date.now();
     poll = setInterval(() => {
-      if (!open()) return session.dispose();
+      if (!open()) return stopPoll();
       if (socket.bufferedAmount <= maxBufferedBytes / 2) {
-        session.dispose();
+        stopPoll();
         for (const sub of session.subs.values()) sub.resume();
         session.userSub?.resume();
       } else if (Date.now() - since > slowCloseMs) {
-        session.dispose();
+        stopPoll();
         session.end(CLOSE.slow, "too slow; resubscribe with after");
       }
     }, POLL_MS);
@@ -75,18 +121,28 @@ export function createSession(
 
   const session: Session = {
     user: opts.user,
+    tokenHash: opts.tokenHash ?? null,
     subs: new Map(),
     isOpen: open,
     send(frame) {
       if (open()) socket.send(JSON.stringify(frame));
     },
     end(code, reason) {
-      if (socket.readyState > WebSocket.OPEN) return;
-      try {
-        socket.close(code, reason);
-      } catch (err) {
-        log.warn("ws.close_failed", { error: String(err) });
-      }
+      if (closing || socket.readyState > WebSocket.OPEN) return;
+      closing = true;
+      const since = performance.now();
+      const attempt = () => {
+        const quiet = performance.now() - lastHeard;
+        if (quiet >= CLOSE_QUIET_MS) return closeNow(code, reason);
+        if (performance.now() - since >= CLOSE_LINGER_MS) {
+          return closeNow(code, reason);
+        }
+        linger = setTimeout(attempt, CLOSE_QUIET_MS - quiet);
+      };
+      attempt();
+    },
+    heard() {
+      lastHeard = performance.now();
     },
     deliver(item) {
       if (!open()) return true;
@@ -105,9 +161,14 @@ export function createSession(
     },
     userSub: null,
     status: "online",
-    authenticated(u) {
+    authenticated(u, tokenHash) {
+      const refused = onAuth(u, tokenHash);
+      if (refused) {
+        session.send(errorFrame(refused, {}));
+        return session.end(CLOSE.policy, refused.code.replaceAll("_", " "));
+      }
       session.user = u;
-      onAuth();
+      session.tokenHash = tokenHash;
       session.send({
         type: "ready",
         user: toUserView(u),
@@ -115,8 +176,9 @@ export function createSession(
       });
     },
     dispose() {
-      clearInterval(poll);
-      poll = undefined;
+      stopPoll();
+      clearTimeout(linger);
+      linger = undefined;
     },
   };
   return session;

@@ -20,8 +20,45 @@ export async function hashToken(token: string): Promise<string> {
   ).join("");
 }
 
-/** The sessions repository. */
-export function createSessions({ kv, clock }: Store, ttlMs: number) {
+/** Told after a session is revoked, with the user and the hash of its token. */
+export type OnRevoke = (userId: string, tokenHash: string) => void;
+
+/** Sessions revoked per atomic operation (two keys each, far below KV's limits). */
+const REVOKE_BATCH = 50;
+
+/**
+ * The sessions repository. `onRevoke` hears of every revocation after its commit, so the
+ * socket hub can close the sockets the session opened.
+ */
+export function createSessions(
+  { kv, clock }: Store,
+  ttlMs: number,
+  onRevoke: OnRevoke = () => {},
+) {
+  /** Deletes sessions (and their index entries) in checked batches, reporting each batch. */
+  async function revoke(found: { userId: string; tokenHash: string }[]) {
+    for (let i = 0; i < found.length; i += REVOKE_BATCH) {
+      const batch = found.slice(i, i + REVOKE_BATCH);
+      await retryCommit("sessions", async () => {
+        const op = kv.atomic();
+        for (const { userId, tokenHash } of batch) {
+          op.delete(keys.session(tokenHash))
+            .delete(keys.sessionByUser(userId, tokenHash));
+        }
+        return (await op.commit()).ok || null;
+      });
+      for (const { userId, tokenHash } of batch) onRevoke(userId, tokenHash);
+    }
+    return found.length;
+  }
+
+  /** Revokes a session by its token's hash; answers whether there was one. */
+  async function deleteSessionByHash(tokenHash: string): Promise<boolean> {
+    const session = (await kv.get<Session>(keys.session(tokenHash))).value;
+    if (!session) return false;
+    return await revoke([{ userId: session.userId, tokenHash }]) > 0;
+  }
+
   return {
     /** Starts a session for a user and returns its 256-bit random token. */
     async createSession(
@@ -57,13 +94,26 @@ export function createSessions({ kv, clock }: Store, ttlMs: number) {
 
     /** Revokes the session a token names; revoking twice is harmless. */
     async deleteSession(token: string): Promise<void> {
-      const tokenHash = await hashToken(token);
-      const session = (await kv.get<Session>(keys.session(tokenHash))).value;
-      await retryCommit("sessions", async () => {
-        const op = kv.atomic().delete(keys.session(tokenHash));
-        if (session) op.delete(keys.sessionByUser(session.userId, tokenHash));
-        return (await op.commit()).ok || null;
-      });
+      await deleteSessionByHash(await hashToken(token));
+    },
+
+    deleteSessionByHash,
+
+    /**
+     * Revokes every session of a user (password change, "sign out everywhere", account
+     * deletion), except the one whose token hash is `except`; answers how many ended.
+     */
+    async deleteSessionsByUser(
+      userId: string,
+      opts: { except?: string } = {},
+    ): Promise<number> {
+      const found: { userId: string; tokenHash: string }[] = [];
+      const iter = kv.list({ prefix: keys.sessionsByUserPrefix(userId) });
+      for await (const e of iter) {
+        const tokenHash = e.key.at(-1) as string;
+        if (tokenHash !== opts.except) found.push({ userId, tokenHash });
+      }
+      return await revoke(found);
     },
   };
 }

@@ -53,3 +53,18 @@ export async function getManyBatched<T>(
   }
   return (await Promise.all(batches)).flat();
 }
+
+/**
+ * Opens KV, retrying briefly while the file is locked: every isolate of `deno serve
+ * --parallel` opens the same file at start-up, and SQLite can refuse one of them.
+ */
+export async function openKvRetrying(path: string, attempts = 20) {
+  for (let i = 1;; i++) {
+    try {
+      return await Deno.openKv(path);
+    } catch (err) {
+      if (!isLockError(err) || i >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 20 * i));
+    }
+  }
+}

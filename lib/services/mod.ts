@@ -32,7 +32,11 @@ export function createServices(
   });
   const repos = {
     users: createUsers(store),
-    sessions: createSessions(store, opts.sessionTtlMs),
+    sessions: createSessions(
+      store,
+      opts.sessionTtlMs,
+      (userId, tokenHash) => signals.current.revoked(userId, tokenHash),
+    ),
     limits: createRateLimits(store),
     rooms: createRooms(store),
     log,

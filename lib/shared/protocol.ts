@@ -20,6 +20,21 @@ export const MAX_INBOUND_FRAME_BYTES = 32 * 1024;
 /** Rooms one connection may subscribe to at once. */
 export const MAX_SUBSCRIPTIONS = 50;
 
+/**
+ * Frames a socket may send back to back (its token bucket's size): a reconnect resubscribes
+ * to 50 rooms and resends 20 pending messages in one burst, with room to spare.
+ */
+export const FRAME_BURST = 120;
+
+/** Frames per second a socket's bucket refills by; a socket that runs it dry is closed 1008. */
+export const FRAMES_PER_SECOND = 20;
+
+/** Open sockets one user may hold on one server isolate; one more is refused with 429. */
+export const MAX_SOCKETS_PER_USER = 20;
+
+/** Open sockets one client address may hold on one server isolate; one more is refused with 429. */
+export const MAX_SOCKETS_PER_ADDRESS = 100;
+
 /** A client's request id, echoed in the `ack` or `error` that answers the frame. */
 const Ref = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional();
 const Seq = z.number().int().min(1);

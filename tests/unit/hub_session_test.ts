@@ -6,6 +6,7 @@ import { createSession, DEFAULT_FLOW } from "../../lib/chat/session.ts";
 import { subscribeRoom } from "../../lib/chat/subscriptions.ts";
 import type { User } from "../../lib/db/users.ts";
 import { createServices } from "../../lib/services/mod.ts";
+import { FRAME_BURST } from "../../lib/shared/protocol.ts";
 import { authorOf } from "../../lib/services/rooms.ts";
 import { openTestStore } from "../helpers/store.ts";
 import { type Frame, openWs, within } from "../helpers/ws.ts";
@@ -201,9 +202,12 @@ Deno.test("connection - frames arriving faster than they are handled close 1008,
   });
   socket.onopen!(new Event("open"));
   const frame = JSON.stringify({ type: "subscribe", room });
-  for (let i = 0; i < 100; i++) {
+  // One frame more than the bucket holds, all at once.
+  for (let i = 0; i <= FRAME_BURST; i++) {
     socket.onmessage!(new MessageEvent("message", { data: frame }));
   }
+  // The close waits until the client is quiet, so no frame of its own crosses it.
+  assert.equal(await within(state.closed.promise, 2_000, "flood close"), 1008);
   assert.deepEqual(state.codes, [1008]);
   socket.onclose!(new CloseEvent("close"));
   socket.onclose!(new CloseEvent("close"));
