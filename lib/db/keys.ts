@@ -106,4 +106,7 @@ export const keys = {
   /** A fixed-window rate-limit counter (Deno.KvU64). */
   rateLimit: (bucket: string, subject: string, windowStart: number) =>
     ["rate_limits", bucket, subject, windowStart] as const,
+  /** A subject's failure streak for backoff: failures so far and the last attempt's time. */
+  rateLimitBackoff: (bucket: string, subject: string) =>
+    ["rate_limit_backoffs", bucket, subject] as const,
 };

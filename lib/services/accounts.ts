@@ -28,10 +28,19 @@ export function createAccounts(
       return signIn(await users.createUser({ ...input, password }));
     },
 
-    /** Checks a password and signs in; one 401 for unknown handle and wrong password alike. */
+    /**
+     * Checks a password and signs in; one 401 for unknown handle and wrong password alike.
+     * Throttled per address, and per (address, handle) with backoff, so guessing from one
+     * place slows down without locking the owner out from another (LIMITS explains).
+     */
     async login(input: LoginInput, address: string): Promise<SignedIn> {
+      const handle = input.handle.toLowerCase();
+      const streak = `${address} ${handle}`;
       await limits.hit(LIMITS.login, address);
-      await limits.hit(LIMITS.loginHandle, input.handle.toLowerCase());
+      const hot = await limits.isFull(LIMITS.loginHandle, handle);
+      const backoff = hot ? LIMITS.loginBackoffHot : LIMITS.loginBackoff;
+      await limits.reserveAttempt(backoff, streak);
+      await limits.count(LIMITS.loginHandle, handle);
       const user = await users.getUserByHandle(input.handle);
       const ok = await verifyPassword(
         input.password,
@@ -40,6 +49,7 @@ export function createAccounts(
       if (!user || !ok) {
         throw new AppError(401, "bad_credentials", "Wrong handle or password");
       }
+      await limits.resetBackoff(backoff, streak);
       return signIn(user);
     },
 

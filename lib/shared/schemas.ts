@@ -18,8 +18,29 @@ export const HandleSchema = z.string().trim().regex(
   "3–32 letters, digits or underscores",
 );
 
-/** A display name shown beside messages. */
-export const DisplayNameSchema = z.string().trim().min(1).max(64);
+/**
+ * Characters a display name may not contain, since they hide or reorder text and so let
+ * one name pass for another: every control (Cc) and format (Cf) character — bidi
+ * embeddings, overrides, isolates and marks, zero-width spaces and joiners, the BOM —
+ * plus line and paragraph separators and lone surrogates.
+ */
+const INVISIBLE_CHARS = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
+
+/** A name drawn with nothing but spaces and the Hangul and Braille blank letters. */
+const BLANK_NAME = /^[\s\u115F\u1160\u3164\uFFA0\u2800]*$/u;
+
+/** A display name shown beside messages: NFC, trimmed, 1–64 visible characters. */
+export const DisplayNameSchema = z.string()
+  .normalize("NFC")
+  // Checked before trimming, which would quietly drop a BOM or a tab at either end.
+  .refine((s) => !INVISIBLE_CHARS.test(s), {
+    message: "must not contain invisible, bidi or control characters",
+    abort: true,
+  })
+  .trim()
+  .min(1)
+  .max(64)
+  .refine((s) => !BLANK_NAME.test(s), "must contain a visible character");
 
 /** A password: long enough to matter, short enough to hash cheaply. */
 export const PasswordSchema = z.string().min(8).max(256);

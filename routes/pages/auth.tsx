@@ -21,7 +21,8 @@ import { fieldErrors, formLimit, readForm, safeNext } from "./forms.ts";
 
 const WORDING = {
   handle: "Use 3–32 letters, digits or underscores",
-  displayName: "Enter a display name of up to 64 characters",
+  displayName:
+    "Enter a display name of up to 64 characters, without invisible or text-direction characters",
   password: "Use at least 8 characters",
 };
 

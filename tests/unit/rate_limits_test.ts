@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { keys } from "../../lib/db/keys.ts";
-import { createRateLimits, type Limit } from "../../lib/db/rate_limits.ts";
+import {
+  type Backoff,
+  backoffWaitMs,
+  createRateLimits,
+  type Limit,
+} from "../../lib/db/rate_limits.ts";
 import { AppError } from "../../lib/shared/errors.ts";
 import { openTestStore } from "../helpers/store.ts";
 
@@ -95,6 +100,72 @@ Deno.test("rateLimits.hit - concurrent hits let exactly max through", async () =
     for (const r of results) {
       if (r.status === "rejected") isRateLimited(1, 60)(r.reason);
     }
+  } finally {
+    store.kv.close();
+  }
+});
+
+Deno.test("rateLimits.count - counts without throwing; isFull says when a window holds max", async () => {
+  const store = await openTestStore();
+  try {
+    const limits = createRateLimits(store);
+    store.clock.set(1_000_000_000);
+    for (let i = 0; i < LIMIT.max - 1; i++) await limits.count(LIMIT, "alice");
+    assert.equal(await limits.isFull(LIMIT, "alice"), false);
+    await limits.count(LIMIT, "alice");
+    assert.equal(await limits.isFull(LIMIT, "alice"), true);
+    await limits.count(LIMIT, "alice");
+    assert.equal(await limits.isFull(LIMIT, "bob"), false);
+    store.clock.advance(LIMIT.windowMs);
+    assert.equal(await limits.isFull(LIMIT, "alice"), false);
+  } finally {
+    store.kv.close();
+  }
+});
+
+const BACKOFF: Backoff = {
+  bucket: "guess",
+  free: 2,
+  baseMs: 1_000,
+  maxMs: 5_000,
+  resetMs: 60_000,
+};
+
+Deno.test("backoffWaitMs - nothing while free, then doubling from baseMs up to maxMs", () => {
+  const waits = [0, 1, 2, 3, 4, 5, 6, 50, 5000].map((n) =>
+    backoffWaitMs(BACKOFF, n)
+  );
+  assert.deepEqual(waits, [0, 0, 1000, 2000, 4000, 5000, 5000, 5000, 5000]);
+});
+
+Deno.test("rateLimits.reserveAttempt - free attempts pass, then each waits from the last; reset forgets", async () => {
+  const store = await openTestStore();
+  try {
+    const limits = createRateLimits(store);
+    await limits.reserveAttempt(BACKOFF, "a");
+    await limits.reserveAttempt(BACKOFF, "a");
+    await assert.rejects(
+      limits.reserveAttempt(BACKOFF, "a"),
+      isRateLimited(1, 1),
+    );
+    await limits.reserveAttempt(BACKOFF, "b");
+    store.clock.advance(1_000);
+    await limits.reserveAttempt(BACKOFF, "a");
+    store.clock.advance(1_999);
+    await assert.rejects(
+      limits.reserveAttempt(BACKOFF, "a"),
+      isRateLimited(1, 1),
+    );
+    store.clock.advance(1);
+    await limits.reserveAttempt(BACKOFF, "a");
+    await assert.rejects(
+      limits.reserveAttempt(BACKOFF, "a"),
+      isRateLimited(4, 4),
+    );
+    await limits.resetBackoff(BACKOFF, "a");
+    await limits.reserveAttempt(BACKOFF, "a");
+    await limits.reserveAttempt(BACKOFF, "a");
+    await assert.rejects(limits.reserveAttempt(BACKOFF, "a"), AppError);
   } finally {
     store.kv.close();
   }
