@@ -11,6 +11,11 @@ export default function Header({ user }: { user: UserView | null }) {
             <li>
               <a href="/">Nearby</a>
             </li>
+            {user && (
+              <li>
+                <a href="/settings">Settings</a>
+              </li>
+            )}
             {user
               ? (
                 <li class="nav__user">

@@ -16,6 +16,10 @@ export const keys = {
   /** Prefix of one user's sessions. */
   sessionsByUserPrefix: (userId: string) =>
     ["sessions_by_user", userId] as const,
+  /** A resumable account deletion job: the step it is at and its scan cursor. */
+  accountDeletion: (userId: string) => ["account_deletions", userId] as const,
+  /** Prefix of every pending account deletion, for the start-up sweep. */
+  accountDeletionsPrefix: () => ["account_deletions"] as const,
   /** A room record, by id. */
   room: (roomId: string) => ["rooms", roomId] as const,
   /** Geo index: 9-char geohash of the room's centre → a small pin for distance filtering. */
@@ -35,10 +39,14 @@ export const keys = {
   /** Reverse membership index: the rooms a user has joined. */
   roomByMember: (userId: string, roomId: string) =>
     ["rooms_by_member", userId, roomId] as const,
+  /** Prefix of the rooms a user has joined. */
+  roomsByMemberPrefix: (userId: string) => ["rooms_by_member", userId] as const,
   /** A message, by room and its per-room sequence number (so ranges list in order). */
   message: (roomId: string, seq: number) => ["messages", roomId, seq] as const,
   /** Prefix of a room's messages. */
   messagesPrefix: (roomId: string) => ["messages", roomId] as const,
+  /** Every room's messages, for scans by author (export, account deletion). */
+  allMessagesPrefix: () => ["messages"] as const,
   /** Idempotency record: a sender's clientId in a room → the seq it produced. */
   messageByClientId: (roomId: string, userId: string, clientId: string) =>
     ["messages_by_client_id", roomId, userId, clientId] as const,
@@ -63,6 +71,8 @@ export const keys = {
   /** Prefix of one message's reactions. */
   reactionsPrefix: (roomId: string, messageSeq: number) =>
     ["reactions", roomId, messageSeq] as const,
+  /** Every reaction of every room, for scans by reactor (export, account deletion). */
+  allReactionsPrefix: () => ["reactions"] as const,
   /** A pinned message of a room. */
   roomPin: (roomId: string, messageSeq: number) =>
     ["room_pins", roomId, messageSeq] as const,

@@ -1,5 +1,5 @@
 import { keys } from "./keys.ts";
-import { retryCommit, type Store } from "./store.ts";
+import { getManyBatched, retryCommit, type Store } from "./store.ts";
 
 /** A server-side session; the key is the token's hash, never the token. */
 export type Session = { userId: string; createdAt: number; expiresAt: number };
@@ -19,6 +19,9 @@ export async function hashToken(token: string): Promise<string> {
     (b) => b.toString(16).padStart(2, "0"),
   ).join("");
 }
+
+/** A user's live session as listed to them: its token's hash stays on the server side. */
+export type SessionEntry = Session & { tokenHash: string };
 
 /** Told after a session is revoked, with the user and the hash of its token. */
 export type OnRevoke = (userId: string, tokenHash: string) => void;
@@ -98,6 +101,28 @@ export function createSessions(
     },
 
     deleteSessionByHash,
+
+    /** A user's live sessions, newest first (at most `limit`, from the user's index). */
+    async listSessionsByUser(
+      userId: string,
+      limit = 200,
+    ): Promise<SessionEntry[]> {
+      const hashes: string[] = [];
+      const iter = kv.list({ prefix: keys.sessionsByUserPrefix(userId) }, {
+        limit,
+      });
+      for await (const e of iter) hashes.push(e.key.at(-1) as string);
+      const found = await getManyBatched<Session>(
+        kv,
+        hashes.map((h) => keys.session(h)),
+      );
+      const now = clock.now();
+      return found.flatMap((e, i) =>
+        e.value && e.value.userId === userId && e.value.expiresAt > now
+          ? [{ ...e.value, tokenHash: hashes[i] }]
+          : []
+      ).sort((a, b) => b.createdAt - a.createdAt);
+    },
 
     /**
      * Revokes every session of a user (password change, "sign out everywhere", account

@@ -13,6 +13,27 @@ export type User = {
   createdAt: number;
 };
 
+/**
+ * What replaces a deleted account's record: no handle, name or password. Its old handle
+ * stays reserved (the handle index still points here) until `handleReservedUntil`.
+ */
+export type DeletedUser = {
+  id: string;
+  deleted: true;
+  deletedAt: number;
+  handleReservedUntil: number;
+};
+
+/** A users-collection record: a live user or a deleted account's stub. */
+export type UserRecord = User | DeletedUser;
+
+/** Whether a record is a deleted account's stub. */
+export const isDeletedUser = (r: UserRecord | null): r is DeletedUser =>
+  r !== null && "deleted" in r && r.deleted === true;
+
+const liveOnly = (r: UserRecord | null): User | null =>
+  isDeletedUser(r) ? null : r;
+
 /** The public view of a user. */
 export function toUserView(u: User): UserView {
   return {
@@ -32,30 +53,58 @@ export function createUsers({ kv, clock, newId }: Store) {
     ) {
       const user: User = { id: newId(), ...input, createdAt: clock.now() };
       const handleKey = keys.userByHandle(input.handle.toLowerCase());
-      const ok = await retryCommit("users", async () =>
-        (await kv.atomic()
-          .check({ key: handleKey, versionstamp: null })
+      const ok = await retryCommit("users", async () => {
+        const held = await kv.get<string>(handleKey);
+        // A deleted account's handle is free once its reservation is over (expireIn is lazy).
+        const owner = held.value === null
+          ? null
+          : (await kv.get<UserRecord>(keys.user(held.value))).value;
+        const free = held.value === null ||
+          (isDeletedUser(owner) && owner.handleReservedUntil <= clock.now());
+        if (!free) return false;
+        return (await kv.atomic()
+          .check(held)
           .set(keys.user(user.id), user)
           .set(handleKey, user.id)
-          .commit()).ok);
+          .commit()).ok || null;
+      });
       if (!ok) {
         throw conflict("handle_taken", `The handle "${input.handle}" is taken`);
       }
       return user;
     },
 
-    /** A user by id, or null. */
+    /** A user by id, or null (also for a deleted account). */
     async getUser(id: string): Promise<User | null> {
-      return (await kv.get<User>(keys.user(id))).value;
+      return liveOnly((await kv.get<UserRecord>(keys.user(id))).value);
     },
 
-    /** Users by id, in the order given (null where unknown), read in batches. */
+    /** Users by id, in the order given (null where unknown or deleted), read in batches. */
     async getUsers(ids: string[]): Promise<(User | null)[]> {
-      const entries = await getManyBatched<User>(
+      const entries = await getManyBatched<UserRecord>(
         kv,
         ids.map((id) => keys.user(id)),
       );
-      return entries.map((e) => e.value);
+      return entries.map((e) => liveOnly(e.value));
+    },
+
+    /**
+     * Changes a live user's display name or password hash in one checked commit; answers
+     * the user as stored, or null when there is no live user.
+     */
+    updateUser(
+      id: string,
+      patch: Partial<Pick<User, "displayName" | "password">>,
+    ): Promise<User | null> {
+      return retryCommit("users", async () => {
+        const e = await kv.get<UserRecord>(keys.user(id));
+        const user = liveOnly(e.value);
+        if (!user) return { user: null };
+        const next: User = { ...user, ...patch };
+        const res = await kv.atomic().check(e).set(keys.user(id), next)
+          .commit();
+        return res.ok ? { user: next } : null;
+      }).then((r) => r.user);
     },
 
     /** A user by handle (case-insensitive), or null. */
@@ -64,7 +113,9 @@ export function createUsers({ kv, clock, newId }: Store) {
         keys.userByHandle(handle.toLowerCase()),
       );
       if (idEntry.value === null) return null;
-      return (await kv.get<User>(keys.user(idEntry.value))).value;
+      return liveOnly(
+        (await kv.get<UserRecord>(keys.user(idEntry.value))).value,
+      );
     },
   };
 }

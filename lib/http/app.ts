@@ -16,6 +16,7 @@ import {
   renderErrorPage,
 } from "../../routes/pages/mod.tsx";
 import { createHub } from "../chat/hub.ts";
+import { log } from "../log.ts";
 
 /** What createApp needs: KV, a clock and validated config; ids default to ULIDs. */
 export type AppDeps = {
@@ -35,6 +36,11 @@ export function createApp({ kv, config, clock = systemClock, newId }: AppDeps) {
     },
   );
   const hub = createHub({ kv, services, broadcast: config.broadcast });
+  // An account deletion interrupted by a crash or restart finishes here; every step is
+  // idempotent, so isolates racing on one job are harmless.
+  services.accountSelf.resumeDeletions().catch((err) =>
+    log.warn("account.resume_failed", { error: String(err) })
+  );
   services.signals.current = hub;
   const app = new Hono<AppEnv>();
   app.use(secureHeaders({

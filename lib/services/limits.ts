@@ -36,6 +36,11 @@ export const LIMITS = {
   act: { bucket: "act", windowMs: 10_000, max: 120 },
   /** Read marks per user (one per message seen is plenty). */
   read: { bucket: "read", windowMs: 10_000, max: 120 },
+  /**
+   * Password checks on behalf of a signed-in user (password change, account deletion): a
+   * stolen session must not become a fast password oracle.
+   */
+  passwordCheck: { bucket: "password_check", windowMs: 600_000, max: 10 },
   /** Rooms created per user. */
   createRoom: { bucket: "create_room", windowMs: 3_600_000, max: 20 },
 } satisfies Record<string, Limit | Backoff>;

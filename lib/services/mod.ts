@@ -1,3 +1,4 @@
+import { createAccountDeletions } from "../db/account_deletions.ts";
 import { createMembers } from "../db/members.ts";
 import { createMessageActions } from "../db/message_actions.ts";
 import { createMessages } from "../db/messages.ts";
@@ -11,6 +12,9 @@ import { createSessions } from "../db/sessions.ts";
 import type { Store } from "../db/store.ts";
 import { createUserStreams } from "../db/user_stream.ts";
 import { createUsers } from "../db/users.ts";
+import { createDeletionRunner } from "./account_deletion.ts";
+import { createAccountExport } from "./account_export.ts";
+import { createAccountSelf } from "./account_self.ts";
 import { createAccounts } from "./accounts.ts";
 import { createActionService } from "./actions.ts";
 import { createChatService } from "./chat.ts";
@@ -46,6 +50,7 @@ export function createServices(
     streams: createUserStreams(store),
     readMarks: createReadMarks(store),
     prefs: createPrefs(store),
+    deletions: createAccountDeletions(store),
   };
   const { users, limits, messages } = repos;
   const rooms = createRoomService(
@@ -62,6 +67,15 @@ export function createServices(
     repos,
     signals,
     accounts: createAccounts(users, repos.sessions, limits),
+    accountSelf: createAccountSelf({
+      users,
+      sessions: repos.sessions,
+      limits,
+      deletions: repos.deletions,
+      runner: createDeletionRunner(repos),
+      exporter: createAccountExport({ ...repos, rooms: repos.rooms }),
+      clock: store.clock,
+    }),
     rooms,
     chat: createChatService(store, messages, rooms, limits),
     actions: createActionService(

@@ -4,6 +4,7 @@ import type { AppEnv } from "../../lib/http/env.ts";
 import { validationHook } from "../../lib/http/errors.ts";
 import { cookieWritesFromOwnOrigin } from "../../lib/http/origin.ts";
 import { AppError } from "../../lib/shared/errors.ts";
+import { accountRoutes } from "./account.ts";
 import { authRoutes } from "./auth.ts";
 import { meRoutes } from "./me.ts";
 import { messageActionRoutes } from "./message_actions.ts";
@@ -34,6 +35,7 @@ export function createApiRoutes() {
   api.route("/", messageActionRoutes);
   api.route("/", roomLiveRoutes);
   api.route("/", meRoutes);
+  api.route("/", accountRoutes);
   api.get("/health", (c) => c.json({ ok: true }));
   api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

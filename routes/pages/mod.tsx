@@ -9,6 +9,7 @@ import { render } from "../../lib/http/render.tsx";
 import type { PageError } from "../../lib/http/errors.ts";
 import { createAuthPages } from "./auth.tsx";
 import { createRoomPages } from "./rooms.tsx";
+import { createSettingsPages } from "./settings.tsx";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -40,6 +41,7 @@ export function createPageRoutes() {
   const pages = new Hono<AppEnv>();
   pages.route("/", createAuthPages());
   pages.route("/", createRoomPages());
+  pages.route("/", createSettingsPages());
   return pages;
 }
 
