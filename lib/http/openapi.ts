@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { ErrorBodySchema } from "../shared/errors.ts";
 
 const ERROR_TEXT: Record<number, string> = {
@@ -37,3 +37,8 @@ export function errorResponses(...statuses: (keyof typeof ERROR_TEXT)[]) {
 export const SESSION_SECURITY: Record<string, string[]>[] = [{ bearer: [] }, {
   cookie: [],
 }];
+
+/** A number in a query string: an empty or blank value is refused, never read as 0. */
+export const QueryNumber = z.string().trim().min(1, "must be a number").pipe(
+  z.coerce.number(),
+);

@@ -34,7 +34,8 @@ export type MemberView = UserView & { joinedAt: string; role: RoomRole };
 
 /** A member's role: stored since the log, inferred for memberships made before it. */
 export function roleOf(room: Room, userId: string, m: Membership): RoomRole {
-  return m.role ?? (room.ownerId === userId ? "owner" : "member");
+  // The creator stays owner whatever a later rejoin wrote (a join stores role "member").
+  return room.ownerId === userId ? "owner" : m.role ?? "member";
 }
 
 /** The author fields of a user, as events and messages carry them. */

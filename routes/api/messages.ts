@@ -6,6 +6,7 @@ import {
   errorResponses,
   jsonBody,
   jsonResponse,
+  QueryNumber,
   SESSION_SECURITY,
 } from "../../lib/http/openapi.ts";
 import { requireUser } from "../../lib/http/session.ts";
@@ -19,7 +20,8 @@ import {
 } from "../../lib/shared/schemas.ts";
 
 const RoomParams = z.object({ id: UlidSchema });
-const Seq = z.coerce.number().int().min(0);
+const Seq = QueryNumber.pipe(z.number().int().min(0));
+const MessageSeq = z.coerce.number().int().min(1);
 const HistoryQuery = z.object({
   after: Seq.optional(),
   before: Seq.optional(),
@@ -70,7 +72,7 @@ const thread = createRoute({
   path: "/rooms/{id}/messages/{seq}/thread",
   summary: "A thread: its root and a page of replies in ascending seq",
   request: {
-    params: RoomParams.extend({ seq: Seq }),
+    params: RoomParams.extend({ seq: MessageSeq }),
     query: z.object({
       after: Seq.optional(),
       limit: z.coerce.number().int().min(1).max(MESSAGE_PAGE_MAX).default(

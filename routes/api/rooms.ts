@@ -6,6 +6,7 @@ import {
   errorResponses,
   jsonBody,
   jsonResponse,
+  QueryNumber,
   SESSION_SECURITY,
 } from "../../lib/http/openapi.ts";
 import { requireUser } from "../../lib/http/session.ts";
@@ -24,8 +25,8 @@ import {
 
 const RoomParams = z.object({ id: UlidSchema });
 const NearbyQuery = z.object({
-  lat: z.coerce.number().pipe(LatSchema),
-  lng: z.coerce.number().pipe(LngSchema),
+  lat: QueryNumber.pipe(LatSchema),
+  lng: QueryNumber.pipe(LngSchema),
   radius: z.coerce.number().int().min(1).max(ROOM_RADIUS_M.max).default(1000),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });

@@ -62,13 +62,15 @@ Deno.test("policy - a room made before kinds existed is a proximity room", () =>
   assert.equal(kindOf({ kind: "proximity" }), "proximity");
 });
 
-Deno.test("roleOf - a stored role wins; a membership from before roles is owner for the room's owner", () => {
+Deno.test("roleOf - the room's creator is owner, whatever a rejoin stored; others keep their role", () => {
   const room = { ownerId: "O" } as Room;
   const old: Membership = { joinedAt: 0 };
   assert.equal(roleOf(room, "O", old), "owner");
   assert.equal(roleOf(room, "M", old), "member");
   assert.equal(roleOf(room, "M", { joinedAt: 0, role: "admin" }), "admin");
   assert.equal(roleOf(room, "O", { joinedAt: 0, role: "owner" }), "owner");
+  // Leaving and joining again stores role "member"; the creator must not lose the room.
+  assert.equal(roleOf(room, "O", { joinedAt: 9, role: "member" }), "owner");
 });
 
 /** Owner, admin, member and outsider in one room, plus a member whose messages others act on. */
