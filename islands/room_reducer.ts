@@ -217,9 +217,12 @@ export function roomReducer(s: RoomState, a: RoomAction): RoomState {
     case "presence":
       return presence(s, a);
     case "receipts": {
-      const receipts = Object.fromEntries(
-        a.marks.map((m) => [m.userId, m.seq]),
-      );
+      // Marks only rise, and the snapshot may have been read before a receipt.update that
+      // arrived first: keep the higher of the two.
+      const receipts = { ...s.receipts };
+      for (const m of a.marks) {
+        receipts[m.userId] = Math.max(receipts[m.userId] ?? 0, m.seq);
+      }
       return { ...s, receipts };
     }
     case "receipt":

@@ -126,14 +126,14 @@ async function sendSnapshots(
   room: string,
   sub: Subscription,
 ) {
+  // Receipts first: the presence snapshot may wait for a debounced read.
+  const marks = await services.receipts.listReceipts(user, room);
+  if (session.subs.get(room) !== sub) return;
+  session.send({ type: "receipts.state", room, marks });
   await hub.presence.enter(room, user.id, connId, session.status);
-  const [state, marks] = await Promise.all([
-    hub.presence.snapshot(room),
-    services.receipts.listReceipts(user, room),
-  ]);
+  const state = await hub.presence.snapshot(room);
   if (session.subs.get(room) !== sub) return;
   session.send(state);
-  session.send({ type: "receipts.state", room, marks });
 }
 
 /** Subscribes a session to the user's own stream: notification.new frames, resumable. */

@@ -214,4 +214,10 @@ Deno.test("room reducer - presence replaces on state and merges on update; recei
     { type: "receipt", userId: CARA.id, seq: 5 },
   ]);
   assert.deepEqual(s.receipts, { [BEN.id]: 4, [CARA.id]: 5 });
+  // A snapshot read before a later receipt.update (it can arrive after it) lowers nothing.
+  s = run(s, [{
+    type: "receipts",
+    marks: [{ userId: CARA.id, seq: 2 }, { userId: ANN.id, seq: 1 }],
+  }]);
+  assert.deepEqual(s.receipts, { [BEN.id]: 4, [CARA.id]: 5, [ANN.id]: 1 });
 });
