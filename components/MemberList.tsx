@@ -1,6 +1,7 @@
 import type { ComponentChildren } from "preact";
 import type { PresenceStatus, PresenceView } from "../lib/shared/schemas.ts";
 import Avatar from "./Avatar.tsx";
+import PersonName from "./PersonName.tsx";
 import { formatAgo } from "./format.ts";
 
 /** A member as the list shows them. */
@@ -70,10 +71,12 @@ export default function MemberList(props: MemberListProps) {
                 <Avatar user={m} />
                 <span class={`dot dot--${status(m.id)}`} aria-hidden="true" />
                 <span class="members__name">
-                  {m.displayName}
-                  {m.id === props.meId && " (you)"}
+                  <span>
+                    <PersonName person={m} />
+                    {m.id === props.meId && " (you)"}
+                  </span>
                   <span class="members__meta">
-                    {`@${m.handle} · ${statusText(props.presence[m.id])}`}
+                    {statusText(props.presence[m.id])}
                   </span>
                 </span>
                 {m.role !== "member" && (

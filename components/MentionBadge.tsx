@@ -1,5 +1,6 @@
 import type { NotificationView } from "../lib/shared/schemas.ts";
 import { plural } from "./format.ts";
+import PersonName from "./PersonName.tsx";
 
 /** Props of the unread-mentions badge. */
 export type MentionBadgeProps = {
@@ -31,7 +32,7 @@ export default function MentionBadge(props: MentionBadgeProps) {
               {props.items.map((n) => (
                 <li key={n.seq}>
                   <a href={href(n)}>
-                    <strong>{n.from.displayName}</strong>
+                    <PersonName person={n.from} class="mentions__from" />
                     {n.excerpt ? `: ${n.excerpt}` : " mentioned you"}
                   </a>
                 </li>
@@ -50,7 +51,8 @@ export default function MentionBadge(props: MentionBadgeProps) {
       {props.toast && (
         <p class="toast" role="status">
           <a href={href(props.toast)}>
-            {`${props.toast.from.displayName} mentioned you`}
+            <PersonName person={props.toast.from} />
+            {" mentioned you"}
             {props.toast.excerpt && `: ${props.toast.excerpt}`}
           </a>
         </p>

@@ -2,6 +2,7 @@ import type { MessageView } from "../lib/shared/schemas.ts";
 import Avatar from "./Avatar.tsx";
 import MessageActions from "./MessageActions.tsx";
 import MessageEditor from "./MessageEditor.tsx";
+import PersonName, { People, type Person, personLabel } from "./PersonName.tsx";
 import ReactionChips from "./ReactionChips.tsx";
 import RichText from "./RichText.tsx";
 import { formatClock, plural } from "./format.ts";
@@ -21,8 +22,8 @@ export type MessageItemProps = {
   editing: boolean;
   /** Rendered inside the thread panel rather than the room's log. */
   inThread?: boolean;
-  /** "Seen by …" under the viewer's last message. */
-  seenBy?: string;
+  /** Who has read this, the viewer's last message ("Seen by …"). */
+  seenBy?: Person[];
 };
 
 const CATEGORY_NAMES = {
@@ -114,18 +115,26 @@ export default function MessageItem(props: MessageItemProps) {
         {props.first
           ? (
             <p class="msg__meta">
-              <span class="msg__author">{m.author.displayName}</span>
+              <PersonName person={m.author} class="msg__author" />
               <time dateTime={m.createdAt}>{clock}</time>
               {badge && (
                 <span class={`badge badge--${m.category}`}>{badge}</span>
               )}
             </p>
           )
-          : <span class="visually-hidden">{`${m.author.displayName}:`}</span>}
+          : (
+            <span class="visually-hidden">
+              {`${personLabel(m.author)}:`}
+            </span>
+          )}
         <Body {...props} />
         <Footer {...props} />
         <ReactionChips message={m} ctx={ctx} on={props.on} />
-        {props.seenBy && <p class="msg__seen">{props.seenBy}</p>}
+        {props.seenBy && props.seenBy.length > 0 && (
+          <p class="msg__seen">
+            Seen by <People people={props.seenBy} />
+          </p>
+        )}
       </div>
       {!m.deleted && !props.editing && (
         <MessageActions

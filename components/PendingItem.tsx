@@ -1,5 +1,6 @@
 import type { AuthorView } from "../lib/shared/schemas.ts";
 import Avatar from "./Avatar.tsx";
+import PersonName from "./PersonName.tsx";
 import RichText from "./RichText.tsx";
 import { formatClock } from "./format.ts";
 
@@ -30,7 +31,7 @@ export default function PendingItem(props: PendingItemProps) {
       <div class="msg__body">
         {props.first && (
           <p class="msg__meta">
-            <span class="msg__author">{props.author.displayName}</span>
+            <PersonName person={props.author} class="msg__author" />
             <time dateTime={props.createdAt}>{clock}</time>
           </p>
         )}

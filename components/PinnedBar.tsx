@@ -1,4 +1,5 @@
 import type { MessageView } from "../lib/shared/schemas.ts";
+import PersonName from "./PersonName.tsx";
 import RichText from "./RichText.tsx";
 import { plainText } from "./format.ts";
 import type { MessageContext } from "./message_types.ts";
@@ -24,14 +25,15 @@ export default function PinnedBar(
           {pins.length === 1 ? "📌 Pinned" : `📌 ${pins.length} pinned`}
         </span>
         <span class="pins__latest">
-          {`${latest.author.displayName}: ${plainText(latest.text)}`}
+          <PersonName person={latest.author} />
+          {`: ${plainText(latest.text)}`}
         </span>
       </summary>
       <ol class="pins__list" aria-label="Pinned messages">
         {pins.map((m) => (
           <li key={m.seq} class="pins__item">
             <p class="pins__text">
-              <span class="msg__author">{m.author.displayName}</span>{" "}
+              <PersonName person={m.author} class="msg__author" />{" "}
               <RichText text={m.text} me={ctx.meHandle} />
             </p>
             <div class="pins__actions">

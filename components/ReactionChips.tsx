@@ -1,6 +1,7 @@
 import type { MessageView } from "../lib/shared/schemas.ts";
 import { joinNames } from "./format.ts";
 import type { MessageContext, MessageHandlers } from "./message_types.ts";
+import { type Person, personLabel } from "./PersonName.tsx";
 
 /** Props of a message's reaction chips. */
 export type ReactionChipsProps = {
@@ -9,17 +10,21 @@ export type ReactionChipsProps = {
   on: MessageHandlers;
 };
 
-/** Who reacted, for the chip's tooltip: "You, Ben and 2 others reacted with 👍". */
+/** Who reacted, for the chip's tooltip: "You, Ben @ben and 2 others reacted with 👍". */
 export function reactorsTitle(
   r: MessageView["reactions"][number],
   ctx: MessageContext,
 ): string {
   const names = r.by.map((id) =>
-    id === ctx.meId ? "You" : ctx.nameOf(id) ?? "someone"
+    id === ctx.meId ? "You" : label(ctx.personOf(id))
   );
   return `${
     joinNames(names, Math.max(r.count, names.length))
   } reacted with ${r.emoji}`;
+}
+
+function label(p: Person | null): string {
+  return p ? personLabel(p) : "someone";
 }
 
 /** One chip per emoji with its count, pressed when the viewer reacted; clicking toggles it. */

@@ -2,6 +2,7 @@ import { memo } from "preact/compat";
 import type { AuthorView, MessageView } from "../lib/shared/schemas.ts";
 import MessageItem from "./MessageItem.tsx";
 import PendingItem from "./PendingItem.tsx";
+import type { Person } from "./PersonName.tsx";
 import { formatDay } from "./format.ts";
 import type { MessageContext, MessageHandlers } from "./message_types.ts";
 import { buildTimeline, continuesGroup } from "./timeline.ts";
@@ -23,8 +24,8 @@ export type TimelineProps = {
   ctx: MessageContext;
   on: MessageHandlers;
   editingSeq: number | null;
-  /** "Seen by …" and the message it goes under. */
-  seen: { seq: number; text: string } | null;
+  /** Who has read the viewer's last message, and that message's seq. */
+  seen: { seq: number; readers: Person[] } | null;
   onRetry(clientId: string): void;
   inThread?: boolean;
 };
@@ -59,7 +60,7 @@ export default function Timeline(props: TimelineProps) {
               editing={props.editingSeq === row.message.seq}
               inThread={props.inThread}
               seenBy={props.seen?.seq === row.message.seq
-                ? props.seen.text
+                ? props.seen.readers
                 : undefined}
             />
           )

@@ -1,17 +1,26 @@
-import { joinNames } from "./format.ts";
+import { People, type Person } from "./PersonName.tsx";
 
-/** "Ana is typing…", "Ana and Ben are typing…", "Several people are typing…", or nothing. */
-export function typingText(names: string[]): string {
-  if (names.length === 0) return "";
-  if (names.length > 3) return "Several people are typing…";
-  return `${joinNames(names)} ${names.length === 1 ? "is" : "are"} typing…`;
+/** "Ana @ana is typing…", "Ana @ana and Ben @ben are typing…", "Several people are typing…". */
+function Typists({ people }: { people: Person[] }) {
+  if (people.length === 0) return null;
+  if (people.length > 3) return <>Several people are typing…</>;
+  return (
+    <>
+      <span class="typing__who">
+        <People people={people} />
+      </span>
+      <span class="typing__verb">
+        {people.length === 1 ? " is typing…" : " are typing…"}
+      </span>
+    </>
+  );
 }
 
 /** The line under the log that says who is typing; it keeps its height when empty. */
-export default function TypingLine({ names }: { names: string[] }) {
+export default function TypingLine({ people }: { people: Person[] }) {
   return (
     <p class="typing" aria-live="polite">
-      {typingText(names)}
+      <Typists people={people} />
     </p>
   );
 }

@@ -86,19 +86,35 @@ export function avatarTone(id: string): number {
   return h % AVATAR_TONES;
 }
 
+/**
+ * Items joined for people, with the words between as strings: ["Ann", " and ", "Ben"], or
+ * ["Ann", ", ", "Ben", " and 3 others"] past `max`.
+ */
+export function joinParts<T>(
+  items: T[],
+  total = items.length,
+  max = 3,
+): (T | string)[] {
+  const shown = items.slice(0, max);
+  const others = total - shown.length;
+  const out: (T | string)[] = [];
+  shown.forEach((item, i) => {
+    if (i > 0) {
+      out.push(i === shown.length - 1 && others <= 0 ? " and " : ", ");
+    }
+    out.push(item);
+  });
+  if (others > 0) out.push(` and ${plural(others, "other")}`);
+  return out;
+}
+
 /** Names joined for people: "Ann", "Ann and Ben", "Ann, Ben and 3 others". */
 export function joinNames(
   names: string[],
   total = names.length,
   max = 3,
 ): string {
-  const shown = names.slice(0, max);
-  const others = total - shown.length;
-  if (others > 0) {
-    return `${shown.join(", ")} and ${plural(others, "other")}`;
-  }
-  if (shown.length < 2) return shown.join("");
-  return `${shown.slice(0, -1).join(", ")} and ${shown.at(-1)}`;
+  return joinParts(names, total, max).join("");
 }
 
 /** A message's words without its markup, for one-line previews that must hold no links. */

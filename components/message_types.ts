@@ -1,4 +1,4 @@
-import type { MessageView } from "../lib/shared/schemas.ts";
+import type { AuthorView, MessageView } from "../lib/shared/schemas.ts";
 
 /** What every message row needs to know about the viewer and the page. */
 export type MessageContext = {
@@ -8,10 +8,8 @@ export type MessageContext = {
   canModerate: boolean;
   /** True once hydrated: local times, working buttons. */
   local: boolean;
-  /** A member's display name by id, when known. */
-  nameOf(userId: string): string | null;
-  /** A member's handle by id, when known. */
-  handleOf(userId: string): string | null;
+  /** A member's display name and handle by id, when known. */
+  personOf(userId: string): AuthorView | null;
 };
 
 /** What a message row can ask the chat to do. */
@@ -33,7 +31,9 @@ export function mentionPredicate(
   m: MessageView,
   ctx: MessageContext,
 ): ((handle: string) => boolean) | undefined {
-  const handles = m.mentions.map((id) => ctx.handleOf(id)?.toLowerCase());
+  const handles = m.mentions.map((id) =>
+    ctx.personOf(id)?.handle.toLowerCase()
+  );
   if (handles.some((h) => h === undefined)) return undefined;
   const set = new Set(handles);
   return (h) => set.has(h.toLowerCase());

@@ -14,7 +14,7 @@ import type {
   MessageHandlers,
 } from "../components/message_types.ts";
 import type { ChatProps } from "../lib/shared/island_props.ts";
-import type { MessageCategory } from "../lib/shared/schemas.ts";
+import type { AuthorView, MessageCategory } from "../lib/shared/schemas.ts";
 import { useHydrated } from "./hooks.ts";
 import * as select from "./room_select.ts";
 import { useMyStatus, usePrivateReading } from "./use_my_settings.ts";
@@ -59,17 +59,14 @@ export default function Chat(props: ChatProps) {
   };
 
   // Authors' names come through a ref so new messages do not re-render every row.
-  const names = useRef(new Map<string, string>());
-  const handles = useRef(new Map<string, string>());
-  names.current = select.nameIndex(state);
-  handles.current = select.handleIndex(state);
+  const people = useRef(new Map<string, AuthorView>());
+  people.current = select.peopleIndex(state);
   const ctx: MessageContext = useMemo(() => ({
     meId: props.me.id,
     meHandle: props.me.handle,
     canModerate,
     local: hydrated,
-    nameOf: (id) => names.current.get(id) ?? null,
-    handleOf: (id) => handles.current.get(id) ?? null,
+    personOf: (id) => people.current.get(id) ?? null,
   }), [hydrated, state.members]);
   const on: MessageHandlers = useMemo(() => ({
     react: actions.react,
@@ -183,7 +180,7 @@ export default function Chat(props: ChatProps) {
                 ctx={ctx}
                 on={on}
                 editingSeq={editingSeq}
-                seen={select.seenBy(state, names.current)}
+                seen={select.seenBy(state, people.current)}
                 onRetry={(id) =>
                   actions.retry(state.pending.find((p) => p.clientId === id)!)}
               />
@@ -201,7 +198,7 @@ export default function Chat(props: ChatProps) {
               </button>
             )}
           </div>
-          <TypingLine names={select.typingNames(state)} />
+          <TypingLine people={select.typingPeople(state)} />
           {state.left
             ? (
               <p class="chat__left" role="alert">

@@ -1,5 +1,9 @@
-import { joinNames } from "../components/format.ts";
-import type { MessageCategory, MessageView } from "../lib/shared/schemas.ts";
+import type { Person } from "../components/PersonName.tsx";
+import type {
+  AuthorView,
+  MessageCategory,
+  MessageView,
+} from "../lib/shared/schemas.ts";
 import type { PendingSend, RoomState } from "./room_state.ts";
 
 /** Rooms with more members than this show no "Seen by" line. */
@@ -21,41 +25,39 @@ export function visiblePending(
   return filter ? s.pending.filter((p) => p.category === filter) : s.pending;
 }
 
-/** Display names by user id, from the member list and every author held. */
-export function nameIndex(s: RoomState): Map<string, string> {
-  const names = new Map<string, string>();
-  for (const m of s.messages) names.set(m.author.id, m.author.displayName);
-  for (const u of s.members ?? []) names.set(u.id, u.displayName);
-  return names;
+/** Display names and handles by user id, from the member list and every author held. */
+export function peopleIndex(s: RoomState): Map<string, AuthorView> {
+  const people = new Map<string, AuthorView>();
+  for (const m of s.messages) people.set(m.author.id, m.author);
+  for (const u of s.members ?? []) {
+    people.set(u.id, {
+      id: u.id,
+      handle: u.handle,
+      displayName: u.displayName,
+    });
+  }
+  return people;
 }
 
-/** Handles by user id, from the member list and every author held. */
-export function handleIndex(s: RoomState): Map<string, string> {
-  const handles = new Map<string, string>();
-  for (const m of s.messages) handles.set(m.author.id, m.author.handle);
-  for (const u of s.members ?? []) handles.set(u.id, u.handle);
-  return handles;
+/** Who is typing now, in the order they started. */
+export function typingPeople(s: RoomState): AuthorView[] {
+  return Object.values(s.typing).map((t) => t.user);
 }
 
-/** Who is typing now, by display name, in the order they started. */
-export function typingNames(s: RoomState): string[] {
-  return Object.values(s.typing).map((t) => t.user.displayName);
-}
-
-/** "Seen by …" for the viewer's last message, in small rooms, when anyone has read it. */
+/** Who has read the viewer's last message, in small rooms, when anyone has. */
 export function seenBy(
   s: RoomState,
-  names: Map<string, string>,
-): { seq: number; text: string } | null {
+  people: Map<string, Person>,
+): { seq: number; readers: Person[] } | null {
   if (s.memberCount > SEEN_BY_MAX_MEMBERS) return null;
   const mine = s.messages.findLast((m) => m.author.id === s.me && !m.deleted);
   if (!mine) return null;
   const readers = Object.entries(s.receipts)
     .filter(([id, seq]) => id !== s.me && seq >= mine.seq)
-    .map(([id]) => names.get(id) ?? "someone")
-    .sort();
+    .map(([id]) => people.get(id) ?? { displayName: "someone" })
+    .sort((a, b) => a.displayName.localeCompare(b.displayName));
   if (readers.length === 0) return null;
-  return { seq: mine.seq, text: `Seen by ${joinNames(readers)}` };
+  return { seq: mine.seq, readers };
 }
 
 /** How many messages from others arrived after `seenSeq`. */

@@ -70,7 +70,8 @@ Deno.test("presence - a chosen status reaches the others and is kept across a re
     const again = await openMembers(ann);
     await again.locator(".my-settings .dot--dnd").waitFor();
     assert.equal(await again.getByLabel("Your status").inputValue(), "dnd");
-    await rowOf(ann, `${annName} (you)`).getByText("do not disturb").waitFor();
+    await rowOf(ann, `${annName} @${annUser.user.handle} (you)`)
+      .getByText("do not disturb").waitFor();
     await rowOf(ben, annName).getByText("do not disturb").waitFor();
 
     await again.getByLabel("Your status").selectOption("online");
@@ -90,10 +91,10 @@ Deno.test("presence - private reading keeps a reader out of 'Seen by', and a fai
     const annUser = await registerUser(server.url, "ann");
     const benUser = await registerUser(server.url, "ben");
     const catUser = await registerUser(server.url, "cat");
-    const [annName, catName] = [
-      annUser.user.displayName,
-      catUser.user.displayName,
-    ];
+    // Readers show with their handles.
+    const [annName, catName] = [annUser, catUser].map(({ user }) =>
+      `${user.displayName} @${user.handle}`
+    );
     const room = await createRoom(server.url, benUser, AT, { name: "Quiet" });
     await joinRoom(server.url, annUser, room.id, AT);
     await joinRoom(server.url, catUser, room.id, AT);

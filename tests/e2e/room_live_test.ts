@@ -45,7 +45,8 @@ Deno.test("room live - replies, reactions, edits, pins, deletes and typing reach
       name: "Live room",
     });
     await joinRoom(server.url, benUser, room.id, AT);
-    const benName = benUser.user.displayName;
+    // Typists show with the handle nobody else can take.
+    const benName = `${benUser.user.displayName} @${benUser.user.handle}`;
     browser = await launchChromium();
     const ann = await openAs(browser, server.url, annUser);
     const ben = await openAs(browser, server.url, benUser);
@@ -158,7 +159,9 @@ Deno.test("room live - mentions, the member list, read receipts and leaving", as
     const mention = messageIn(ben, `Hi @${benUser.user.handle}, welcome`);
     await mention.locator(".mention--me").waitFor();
     await ben.getByLabel("1 unread mention").waitFor();
-    await ann.getByText(`Seen by ${benUser.user.displayName}`).waitFor();
+    await ann.getByText(
+      `Seen by ${benUser.user.displayName} @${benUser.user.handle}`,
+    ).waitFor();
 
     // The owner posts an announcement; the filter shows only announcements.
     await ann.getByLabel("Category").selectOption("announcement");

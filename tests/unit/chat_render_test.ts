@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { h } from "preact";
 import { renderToString } from "preact-render-to-string";
+import MemberList from "../../components/MemberList.tsx";
+import MentionBadge from "../../components/MentionBadge.tsx";
 import Chat from "../../islands/Chat.tsx";
 import {
   type ChatProps,
@@ -72,4 +74,50 @@ Deno.test("chat render - members are not offered announcements", () => {
     "the filter still has it",
   );
   assert.ok(!html.includes(">Pin<"), "pinning is for owners and admins");
+});
+
+Deno.test("chat render - people show their unique @handle beside the display name", () => {
+  const html = renderToString(h(Chat, props()));
+  assert.match(
+    html,
+    /<span class="person msg__author"><span class="person__name">Ann<\/span> <span class="person__handle">@ann<\/span><\/span>/,
+  );
+  assert.ok(
+    html.includes('<span class="person__handle">@ben</span>'),
+    "a look-alike name still shows the real handle",
+  );
+  const members = renderToString(
+    h(MemberList, {
+      members: [{ ...BEN, role: "member" }, { ...ANN, role: "owner" }],
+      presence: {},
+      meId: ANN.id,
+      onClose() {},
+    }),
+  );
+  assert.match(
+    members,
+    /Ann<\/span> <span class="person__handle">@ann<\/span><\/span> \(you\)/,
+  );
+  assert.match(
+    members,
+    /Ben<\/span> <span class="person__handle">@ben<\/span>/,
+  );
+  const from = {
+    seq: 1,
+    kind: "mention",
+    roomId: ROOM,
+    messageSeq: 2,
+  } as const;
+  const toast = renderToString(
+    h(MentionBadge, {
+      unread: 1,
+      items: [],
+      toast: { ...from, from: BEN, excerpt: "hi", at: "", read: false },
+      onReadAll() {},
+    }),
+  );
+  assert.match(
+    toast,
+    /Ben<\/span> <span class="person__handle">@ben<\/span><\/span> mentioned you: hi/,
+  );
 });

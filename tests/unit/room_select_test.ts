@@ -2,13 +2,13 @@ import assert from "node:assert/strict";
 import { frameToOutcome } from "../../islands/room_frames.ts";
 import { roomReducer } from "../../islands/room_reducer.ts";
 import {
-  nameIndex,
+  peopleIndex,
   seenBy,
   unseenCount,
   visibleMessages,
 } from "../../islands/room_select.ts";
 import { initialRoomState, type RoomState } from "../../islands/room_state.ts";
-import { ANN, BEN, CARA, msg, newFrame, ROOM } from "./room_fixtures.ts";
+import { ANN, BEN, CARA, msg, newFrame, ROOM, ulid } from "./room_fixtures.ts";
 
 function room(over: Partial<RoomState> = {}): RoomState {
   return {
@@ -39,12 +39,16 @@ Deno.test("room select - the category filter keeps only that category", () => {
 
 Deno.test("room select - seen by lists who read my last message, only in small rooms", () => {
   const s = room({ receipts: { [BEN.id]: 3, [CARA.id]: 1, [ANN.id]: 3 } });
-  assert.deepEqual(seenBy(s, nameIndex(s)), { seq: 2, text: "Seen by Ben" });
+  assert.deepEqual(seenBy(s, peopleIndex(s)), { seq: 2, readers: [BEN] });
   const both = room({ receipts: { [BEN.id]: 2, [CARA.id]: 5 } });
-  assert.equal(seenBy(both, nameIndex(both))?.text, "Seen by Ben and Cara");
+  assert.deepEqual(seenBy(both, peopleIndex(both))?.readers, [BEN, CARA]);
+  const stranger = room({ receipts: { [ulid(77)]: 2 } });
+  assert.deepEqual(seenBy(stranger, new Map())?.readers, [
+    { displayName: "someone" },
+  ]);
   assert.equal(seenBy(room({ receipts: {} }), new Map()), null);
   const big = room({ memberCount: 500, receipts: { [BEN.id]: 3 } });
-  assert.equal(seenBy(big, nameIndex(big)), null);
+  assert.equal(seenBy(big, peopleIndex(big)), null);
 });
 
 Deno.test("room select - unseen counts only others' messages after the last seen seq", () => {

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { h } from "preact";
+import { renderToString } from "preact-render-to-string";
 import {
   avatarTone,
   formatDay,
@@ -7,8 +9,9 @@ import {
   plainText,
 } from "../../components/format.ts";
 import { buildTimeline, GROUP_WINDOW_MS } from "../../components/timeline.ts";
-import { typingText } from "../../components/TypingLine.tsx";
-import { ANN, BEN, msg } from "./room_fixtures.ts";
+import TypingLine from "../../components/TypingLine.tsx";
+import type { Person } from "../../components/PersonName.tsx";
+import { ANN, BEN, CARA, msg } from "./room_fixtures.ts";
 
 const at = (iso: string) => ({ createdAt: iso });
 
@@ -64,11 +67,24 @@ Deno.test("format - initials, avatar tones and name lists", () => {
   assert.equal(joinNames(["Ann"], 3), "Ann and 2 others");
 });
 
-Deno.test("typing line - names one, two or three typists, and stays short for more", () => {
-  assert.equal(typingText([]), "");
-  assert.equal(typingText(["Ana"]), "Ana is typing…");
-  assert.equal(typingText(["Ana", "Ben"]), "Ana and Ben are typing…");
-  assert.equal(typingText(["A", "B", "C", "D"]), "Several people are typing…");
+/** The typing line's markup and the text it reads as. */
+function typing(people: Person[]) {
+  const html = renderToString(h(TypingLine, { people }));
+  return { html, text: html.replace(/<[^>]*>/g, "") };
+}
+
+Deno.test("typing line - names one, two or three typists with their handles, and stays short for more", () => {
+  assert.equal(typing([]).text, "");
+  const one = typing([ANN]);
+  assert.equal(one.text, "Ann @ann is typing…");
+  assert.match(one.html, /<span class="person__handle">@ann<\/span>/);
+  assert.equal(typing([ANN, BEN]).text, "Ann @ann and Ben @ben are typing…");
+  assert.equal(
+    typing([ANN, BEN, CARA]).text,
+    "Ann @ann, Ben @ben and Cara @cara are typing…",
+  );
+  const four = [ANN, BEN, CARA, { displayName: "Dan", handle: "dan" }];
+  assert.equal(typing(four).text, "Several people are typing…");
 });
 
 Deno.test("format - plainText drops markup and keeps the words, links included", () => {
