@@ -38,6 +38,13 @@ import { ODD_EMOJI, seed, type Seeded, updateRoom } from "./xss_seed.ts";
 async function expectMessages(p: Probe, s: Seeded, where: string) {
   const { items } = await getSnapshot(p.base, s.ann, s.room.id);
   const seqs = items.filter((m) => !m.deleted).map((m) => m.seq);
+  // The snapshot can be a moment ahead of the page (an acked send whose message.new is on its
+  // way shows as a pending row first): wait until the newest message has its own row.
+  if (seqs.length) {
+    await p.page.locator(`#m-${Math.max(...seqs)} .msg__text`).waitFor({
+      state: "attached",
+    });
+  }
   const shown = await p.page.evaluate(
     (seqs) =>
       seqs.map((seq) =>
