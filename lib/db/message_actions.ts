@@ -1,5 +1,5 @@
 import { conflict, notFound, unprocessable } from "../shared/errors.ts";
-import type { ReactionSummary } from "../shared/schemas.ts";
+import type { AuthorView, ReactionSummary } from "../shared/schemas.ts";
 import { keys } from "./keys.ts";
 import type { Message, RoomEvent, RoomLog } from "./room_log.ts";
 import { getManyBatched, type Store } from "./store.ts";
@@ -91,23 +91,37 @@ export function createMessageActions({ kv }: Store, log: RoomLog) {
      * Tombstones a message: its text, edit history and reactions leave storage, and the log's
      * earlier events that carried its text are rewritten to the tombstone.
      */
-    deleteMessage(roomId: string, seq: number, guard: Guard) {
+    deleteMessage(
+      roomId: string,
+      seq: number,
+      guard: Guard,
+      opts: { author?: AuthorView } = {},
+    ) {
       return log.change<Message>(
         roomId,
         [msgKey(roomId, seq)],
-        async ({ entries, now }) => {
+        async ({ entries, now, nextSeq }) => {
           const m = entries[0].value as Message | null;
           if (!m) throw notFound("Message");
           guard(m);
-          if (m.deleted) return { done: m };
+          const author = opts.author ?? m.author;
+          // An existing tombstone is rewritten only to replace its author (account deletion).
+          const same = author.id === m.author.id &&
+            author.handle === m.author.handle &&
+            author.displayName === m.author.displayName;
+          if (m.deleted && same) {
+            return { done: m };
+          }
           const tomb: Message = {
             ...m,
+            author,
             text: "",
             deleted: true,
             pinned: false,
             reactions: [],
             mentions: [],
-            editSeqs: [],
+            // A tombstone remembers its message.deleted, so a later rewrite reaches it too.
+            editSeqs: m.deleted ? m.editSeqs : [nextSeq],
           };
           const carried = await getManyBatched<RoomEvent>(
             kv,
@@ -122,7 +136,9 @@ export function createMessageActions({ kv }: Store, log: RoomLog) {
           ];
           return {
             result: tomb,
-            events: [{ kind: "message.deleted", message: tomb }],
+            events: m.deleted
+              ? []
+              : [{ kind: "message.deleted", message: tomb }],
             mutate(op) {
               op.set(msgKey(roomId, seq), tomb);
               if (m.pinned) op.delete(keys.roomPin(roomId, seq));

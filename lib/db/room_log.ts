@@ -40,7 +40,10 @@ export type Message = {
   pinned: boolean;
   reactions: ReactionSummary[];
   mentions: string[];
-  /** Seqs of this message's message.edited events, so a delete can scrub their text. */
+  /**
+   * Seqs of the later events that carry this message whole, so a delete can scrub them: its
+   * message.edited events, or for a tombstone its message.deleted.
+   */
   editSeqs: number[];
 };
 

@@ -65,16 +65,27 @@ export function createDeletionRunner(deps: DeletionDeps) {
     return page.length < MEMBERSHIPS_PER_STEP ? at("messages", job) : job;
   }
 
+  /** Who a deleted account's messages show as: no handle, which no account can have. */
+  const deletedAuthor = (id: string) => ({
+    id,
+    handle: "",
+    displayName: "Deleted user",
+  });
+
   async function tombstoneMessages(userId: string, job: AccountDeletion) {
     const page = await deletions.scanPage<Message>(
       keys.allMessagesPrefix(),
       job.cursor,
       MESSAGES_SCANNED_PER_STEP,
     );
+    const stand = deletedAuthor(userId);
     for (const { value: m } of page.entries) {
-      if (m.author.id !== userId || m.deleted) continue;
+      if (m.author.id !== userId || m.author.handle === stand.handle) continue;
       try {
-        await actions.deleteMessage(m.roomId, m.seq, allowAll);
+        // Tombstones lose the handle too: it is freed later and may name someone else then.
+        await actions.deleteMessage(m.roomId, m.seq, allowAll, {
+          author: stand,
+        });
       } catch (err) {
         if (!gone(err)) throw err;
       }

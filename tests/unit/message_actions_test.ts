@@ -182,7 +182,8 @@ Deno.test("deleteMessage - scrubs the text and every earlier text from storage",
       pinned: false,
       reactions: [],
       mentions: [],
-      editSeqs: [],
+      // The tombstone remembers its own message.deleted, for a later rewrite.
+      editSeqs: [8],
       editedAt: tomb.editedAt,
     });
     assert.deepEqual(events.map((e) => [e.seq, e.kind]), [[
@@ -457,4 +458,27 @@ Deno.test("applyReaction - a 21st distinct emoji is refused with 422; the 20 kee
     applyReaction(fewer, EMOJI[MAX_EMOJIS], "A", true).length,
     MAX_EMOJIS,
   );
+});
+
+Deno.test("deleteMessage - an author stand-in rewrites the tombstone and the events carrying it, once", async () => {
+  const { store, actions, send } = await setup();
+  try {
+    const m = await send("gone soon", "c-9");
+    await actions.deleteMessage(ROOM, m.seq, ok);
+    const stand = { id: m.author.id, handle: "", displayName: "Deleted user" };
+    const first = await actions.deleteMessage(ROOM, m.seq, ok, {
+      author: stand,
+    });
+    assert.deepEqual(first.result.author, stand);
+    assert.deepEqual(first.events, [], "a rewrite appends no event");
+    const dump = await dumpKv(store.kv);
+    assert.ok(!dump.includes(`"handle":"${m.author.handle}"`), dump);
+    const again = await actions.deleteMessage(ROOM, m.seq, ok, {
+      author: { ...stand },
+    });
+    assert.deepEqual(again.events, []);
+    assert.equal(await dumpKv(store.kv), dump, "a second run changes nothing");
+  } finally {
+    store.kv.close();
+  }
 });
