@@ -30,6 +30,7 @@ const MembersSchema = z.object({
 const NotificationsSchema = z.object({
   items: z.array(NotificationViewSchema),
   unread: z.number().int(),
+  head: z.number().int(),
 });
 const Anything = z.unknown();
 

@@ -6,6 +6,21 @@ import { readNotifications, unreadNotifications } from "./room_api.ts";
 /** How long a new mention's toast stays up. */
 export const TOAST_MS = 6000;
 
+/** What the server counted: every unread notification up to its stream seq `head`. */
+export type UnreadBase = { unread: number; head: number };
+
+/**
+ * Unread mentions: the server's count up to its head, plus unread ones the stream brought
+ * above it. Either can arrive first; a notification is never counted twice or lost.
+ */
+export function unreadCount(
+  base: UnreadBase | null,
+  streamed: number[],
+): number {
+  const head = base?.head ?? 0;
+  return (base?.unread ?? 0) + streamed.filter((seq) => seq > head).length;
+}
+
 /** The viewer's unread mentions, kept live from the notification stream. */
 export type MentionsHandle = {
   unread: number;
@@ -17,15 +32,21 @@ export type MentionsHandle = {
 /** Follows the viewer's notification stream over the tab socket; loads the unread ones first. */
 export function useNotifications(): MentionsHandle {
   const [items, setItems] = useState<NotificationView[]>([]);
-  const [unread, setUnread] = useState(0);
+  const [base, setBase] = useState<UnreadBase | null>(null);
+  // Seqs of unread notifications that came over the stream.
+  const [streamed, setStreamed] = useState<number[]>([]);
   const [toast, setToast] = useState<NotificationView | null>(null);
   const position = useRef<StreamPosition | null>(null);
 
   async function load() {
     const r = await unreadNotifications();
     if (!r.ok) return;
-    setItems(r.data.items);
-    setUnread(r.data.unread);
+    setItems((xs) => {
+      const seqs = new Set(r.data.items.map((n) => n.seq));
+      return [...xs.filter((x) => !seqs.has(x.seq)), ...r.data.items]
+        .sort((a, b) => b.seq - a.seq).slice(0, 20);
+    });
+    setBase({ unread: r.data.unread, head: r.data.head });
   }
 
   useEffect(() => {
@@ -44,7 +65,7 @@ export function useNotifications(): MentionsHandle {
           setItems((xs) =>
             [n, ...xs.filter((x) => x.seq !== n.seq)].slice(0, 20)
           );
-          if (!n.read) setUnread((u) => u + 1);
+          if (!n.read) setStreamed((xs) => [...xs, n.seq]);
           setToast(n);
         }
       },
@@ -60,7 +81,7 @@ export function useNotifications(): MentionsHandle {
   }, [toast]);
 
   return {
-    unread,
+    unread: unreadCount(base, streamed),
     items,
     toast,
     async readAll() {
@@ -69,7 +90,8 @@ export function useNotifications(): MentionsHandle {
         ...items.map((n) => n.seq),
       );
       setItems([]);
-      setUnread(0);
+      setBase({ unread: 0, head: upto });
+      setStreamed([]);
       await readNotifications(upto);
     },
   };

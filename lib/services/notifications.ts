@@ -59,6 +59,8 @@ export function createNotificationService(
           ? null
           : page.cursor,
         unread: Math.max(0, head.seq - readUpTo),
+        // The stream position the count reflects: later notification.new frames add to it.
+        head: head.seq,
       };
     },
 
