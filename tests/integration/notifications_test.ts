@@ -123,6 +123,7 @@ Deno.test("notifications - mentions reach members' own streams, resume, and are 
           items: [],
           cursor: null,
           unread: 0,
+          head: 0,
         });
         const self = ok(
           await sendMessage(
@@ -161,6 +162,7 @@ Deno.test("notifications - mentions reach members' own streams, resume, and are 
       async () => {
         const page = await listFor(base, bob);
         assert.equal(page.unread, 1);
+        assert.equal(page.head, 1, "the count reflects the stream up to seq 1");
         assert.deepEqual(page.items, [n1!.notification]);
         assert.equal(
           (await listFor(base, bob, "?unread=true")).items.length,
