@@ -34,7 +34,7 @@ const rename = route({
   request: { body: jsonBody(ChangeDisplayNameSchema) },
   responses: {
     200: jsonResponse(UserViewSchema, "Renamed"),
-    ...errorResponses(400, 401, 415),
+    ...errorResponses(400, 401, 403, 413, 415),
   },
 });
 
@@ -49,7 +49,7 @@ const password = route({
       z.object({ revokedSessions: z.number().int() }),
       "Changed",
     ),
-    ...errorResponses(400, 401, 415, 429),
+    ...errorResponses(400, 401, 403, 413, 415, 429),
   },
 });
 
@@ -75,7 +75,7 @@ const revokeOne = route({
   request: { params: z.object({ id: SessionIdSchema }) },
   responses: {
     204: { description: "Signed out" },
-    ...errorResponses(400, 401, 404),
+    ...errorResponses(400, 401, 403, 404, 413),
   },
 });
 
@@ -86,7 +86,7 @@ const revokeOthers = route({
   summary: "Sign out every session but this one",
   responses: {
     200: jsonResponse(z.object({ revoked: z.number().int() }), "Signed out"),
-    ...errorResponses(401),
+    ...errorResponses(401, 403, 413),
   },
 });
 
@@ -109,7 +109,7 @@ const remove = route({
   request: { body: jsonBody(DeleteAccountSchema) },
   responses: {
     204: { description: "Deleted" },
-    ...errorResponses(400, 401, 415, 429),
+    ...errorResponses(400, 401, 403, 413, 415, 429),
   },
 });
 

@@ -35,7 +35,7 @@ const register = createRoute({
       SignedInSchema,
       "Signed in; the token is also set as a cookie",
     ),
-    ...errorResponses(400, 409, 413, 415, 429),
+    ...errorResponses(400, 403, 409, 413, 415, 429),
   },
 });
 
@@ -50,7 +50,7 @@ const login = createRoute({
       SignedInSchema,
       "Signed in; the token is also set as a cookie",
     ),
-    ...errorResponses(400, 401, 413, 415, 429),
+    ...errorResponses(400, 401, 403, 413, 415, 429),
   },
 });
 
@@ -60,7 +60,10 @@ const logout = createRoute({
   tags: ["auth"],
   summary: "Revoke the current session",
   security: SESSION_SECURITY,
-  responses: { 204: { description: "Signed out" }, ...errorResponses(401) },
+  responses: {
+    204: { description: "Signed out" },
+    ...errorResponses(401, 403, 413),
+  },
 });
 
 const me = createRoute({

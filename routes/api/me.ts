@@ -52,7 +52,7 @@ const markRead = createRoute({
   },
   responses: {
     204: { description: "Marked" },
-    ...errorResponses(400, 401, 415),
+    ...errorResponses(400, 401, 403, 413, 415),
   },
 });
 
@@ -76,7 +76,7 @@ const putPrefs = createRoute({
   request: { body: jsonBody(UserPrefsSchema) },
   responses: {
     200: jsonResponse(UserPrefsSchema, "Saved"),
-    ...errorResponses(400, 401, 415),
+    ...errorResponses(400, 401, 403, 413, 415),
   },
 });
 

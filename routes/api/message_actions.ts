@@ -23,7 +23,7 @@ const MessageParams = z.object({
   seq: z.coerce.number().int().min(1),
 });
 const auth = { tags: ["messages"], security: SESSION_SECURITY };
-const ACT_ERRORS = errorResponses(400, 401, 403, 404, 409, 415, 422, 429);
+const ACT_ERRORS = errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429);
 
 const route = <M extends "get" | "post" | "patch" | "delete" | "put">(
   method: M,

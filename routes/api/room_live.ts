@@ -18,7 +18,7 @@ import {
 const RoomParams = z.object({ id: UlidSchema });
 const PinParams = RoomParams.extend({ seq: z.coerce.number().int().min(1) });
 const auth = { tags: ["rooms"], security: SESSION_SECURITY };
-const ACT_ERRORS = errorResponses(400, 401, 403, 404, 409, 422, 429);
+const ACT_ERRORS = errorResponses(400, 401, 403, 404, 409, 413, 422, 429);
 
 const pins = createRoute({
   ...auth,
@@ -55,7 +55,7 @@ const read = createRoute({
   },
   responses: {
     204: { description: "Marked" },
-    ...errorResponses(400, 401, 403, 404, 415, 429),
+    ...errorResponses(400, 401, 403, 404, 413, 415, 429),
   },
 });
 

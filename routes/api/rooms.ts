@@ -48,7 +48,7 @@ const create = createRoute({
   request: { body: jsonBody(CreateRoomInputSchema) },
   responses: {
     201: jsonResponse(RoomViewSchema, "The new room"),
-    ...errorResponses(400, 401, 413, 415, 429),
+    ...errorResponses(400, 401, 403, 413, 415, 429),
   },
 });
 
@@ -88,7 +88,7 @@ const update = createRoute({
   request: { params: RoomParams, body: jsonBody(UpdateRoomInputSchema) },
   responses: {
     200: jsonResponse(RoomViewSchema, "The room"),
-    ...errorResponses(400, 401, 403, 404, 415, 429),
+    ...errorResponses(400, 401, 403, 404, 413, 415, 429),
   },
 });
 
@@ -101,7 +101,7 @@ const join = createRoute({
   request: { params: RoomParams, body: jsonBody(FixSchema) },
   responses: {
     200: jsonResponse(RoomViewSchema, "Joined (or already a member)"),
-    ...errorResponses(400, 401, 403, 404, 415, 422),
+    ...errorResponses(400, 401, 403, 404, 413, 415, 422),
   },
 });
 
@@ -111,7 +111,10 @@ const leave = createRoute({
   path: "/rooms/{id}/leave",
   summary: "Leave a room",
   request: { params: RoomParams },
-  responses: { 204: { description: "Left" }, ...errorResponses(400, 401, 404) },
+  responses: {
+    204: { description: "Left" },
+    ...errorResponses(400, 401, 403, 404, 413),
+  },
 });
 
 const members = createRoute({
