@@ -117,8 +117,11 @@ export function joinNames(
   return joinParts(names, total, max).join("");
 }
 
-/** A message's words without its markup, for one-line previews that must hold no links. */
-export function plainText(text: string): string {
+/**
+ * A message's words without its markup, for one-line previews that must hold no links;
+ * `lineBreak` is what a line break becomes (a space by default).
+ */
+export function plainText(text: string, lineBreak = " "): string {
   const flat = (tokens: Token[]): string =>
     tokens.map((t) => {
       switch (t.kind) {
@@ -129,7 +132,7 @@ export function plainText(text: string): string {
         case "mention":
           return `@${t.handle}`;
         case "br":
-          return " ";
+          return lineBreak;
         default:
           return flat(t.children);
       }

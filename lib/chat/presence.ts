@@ -1,27 +1,21 @@
 import { keys } from "../db/keys.ts";
-import { getManyBatched } from "../db/store.ts";
 import { log } from "../log.ts";
 import {
   createWriter,
   diff,
+  type HintChannel,
   type Mutation,
+  offline,
   type People,
   type PresenceEntry,
   readRoom,
   type SettableStatus,
 } from "./presence_store.ts";
 
-export type { SettableStatus } from "./presence_store.ts";
-import { type Clock, isoOrNull } from "../shared/clock.ts";
+export type { HintChannel, SettableStatus } from "./presence_store.ts";
+import type { Clock } from "../shared/clock.ts";
 import type { ServerFrame } from "../shared/protocol.ts";
 import type { PresenceView } from "../shared/schemas.ts";
-
-/** A BroadcastChannel-like hint pipe between isolates (at-most-once). */
-export type HintChannel = {
-  postMessage(data: unknown): void;
-  onmessage: ((e: MessageEvent) => void) | null;
-  close(): void;
-};
 
 /** The frame snapshot() answers with. */
 export type PresenceStateFrame = Extract<
@@ -113,16 +107,7 @@ export function createPresence(opts: PresenceOptions) {
     // The first reading after listen() is the baseline the listeners' snapshot shows.
     if (!last) return;
     const { changes, gone } = diff(last, people);
-    if (gone.length > 0) {
-      const seen = await getManyBatched<number>(kv, gone.map(keys.lastSeen));
-      gone.forEach((userId, i) =>
-        changes.push({
-          userId,
-          status: "offline",
-          lastSeenAt: isoOrNull(seen[i].value ?? null),
-        })
-      );
-    }
+    changes.push(...await offline(kv, gone));
     if (changes.length === 0 || watched.get(roomId) !== room) return;
     const frame: ServerFrame = {
       type: "presence.update",

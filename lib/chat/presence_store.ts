@@ -1,7 +1,15 @@
 import { keys } from "../db/keys.ts";
-import { retryCommit } from "../db/store.ts";
+import { getManyBatched, retryCommit } from "../db/store.ts";
 import { log } from "../log.ts";
+import { isoOrNull } from "../shared/clock.ts";
 import type { PresenceView } from "../shared/schemas.ts";
+
+/** A BroadcastChannel-like hint pipe between isolates (at-most-once). */
+export type HintChannel = {
+  postMessage(data: unknown): void;
+  onmessage: ((e: MessageEvent) => void) | null;
+  close(): void;
+};
 
 /** The statuses a connection can hold; "offline" is the absence of any live entry. */
 export type SettableStatus = "online" | "away" | "dnd";
@@ -121,4 +129,18 @@ export function diff(last: People, next: People) {
   }
   const gone = [...last.keys()].filter((userId) => !next.has(userId));
   return { changes, gone };
+}
+
+/** People who left a room, as offline with when they were last connected. */
+export async function offline(
+  kv: Deno.Kv,
+  gone: string[],
+): Promise<PresenceView[]> {
+  if (gone.length === 0) return [];
+  const seen = await getManyBatched<number>(kv, gone.map(keys.lastSeen));
+  return gone.map((userId, i) => ({
+    userId,
+    status: "offline" as const,
+    lastSeenAt: isoOrNull(seen[i].value ?? null),
+  }));
 }

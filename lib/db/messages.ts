@@ -62,11 +62,17 @@ export function createMessages({ kv, newId }: Store, log: RoomLog) {
     return { items, cursor };
   }
 
-  const byIndex = (roomId: string) => async (e: Deno.KvEntry<unknown>[]) =>
-    (await getManyBatched<Message>(
+  /** Messages by seq, in the order given; missing ones are left out. */
+  async function getMessages(roomId: string, seqs: number[]) {
+    return (await getManyBatched<Message>(
       kv,
-      e.map((x) => keys.message(roomId, x.key.at(-1) as number)),
+      seqs.map((seq) => keys.message(roomId, seq)),
     )).flatMap((m) => m.value ? [m.value] : []);
+  }
+
+  // Index entries end in the message's seq; the messages themselves live elsewhere.
+  const byIndex = (roomId: string) => (e: Deno.KvEntry<unknown>[]) =>
+    getMessages(roomId, e.map((x) => x.key.at(-1) as number));
 
   return {
     getMessage,
@@ -215,12 +221,7 @@ export function createMessages({ kv, newId }: Store, log: RoomLog) {
       return page(prefix, { after, limit }, byIndex(roomId));
     },
 
-    /** Messages by seq, in the order given; missing ones are left out. */
-    async getMessages(roomId: string, seqs: number[]): Promise<Message[]> {
-      return await byIndex(roomId)(
-        seqs.map((s) => ({ key: [s], value: 1, versionstamp: "" })),
-      );
-    },
+    getMessages,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from "playwright-core";
-import { parseMarkup, type Token } from "../../lib/shared/markup.ts";
+import { plainText } from "../../components/format.ts";
 
 declare global {
   /** Calls the page made that it must not have, recorded by the trap. */
@@ -175,22 +175,5 @@ export async function problemsOn(page: Page, watch: Watch): Promise<string[]> {
   return [...scanned, ...watch.problems.splice(0)];
 }
 
-/** A message's text as the page shows it: its markup's words with no HTML ever made. */
-export function shownText(text: string): string {
-  const flat = (tokens: Token[]): string =>
-    tokens.map((t) => {
-      switch (t.kind) {
-        case "text":
-        case "code":
-        case "link":
-          return t.text;
-        case "mention":
-          return `@${t.handle}`;
-        case "br":
-          return "";
-        default:
-          return flat(t.children);
-      }
-    }).join("");
-  return flat(parseMarkup(text));
-}
+/** A message's text as the page shows it: its markup's words (a <br> adds no text). */
+export const shownText = (text: string): string => plainText(text, "");
