@@ -1,16 +1,21 @@
 import { z } from "zod";
 import { configFromEnv } from "./lib/config.ts";
+import { openKvRetrying } from "./lib/db/store.ts";
+import { ADMIN_USAGE, parseAdminArgs } from "./lib/ops/admin.ts";
 import { buildIslands } from "./lib/ops/build.ts";
 import { DEMO_PASSWORD, seedDemo } from "./lib/ops/seed.ts";
 import { createServices } from "./lib/services/mod.ts";
 import { createIdFactory, systemClock } from "./lib/shared/clock.ts";
+import { AppError } from "./lib/shared/errors.ts";
 import { LatSchema, LngSchema } from "./lib/shared/schemas.ts";
 
 const USAGE = `Usage: deno task <command>
   start [--watch]        build the islands, then serve on every core (deno serve --parallel)
   build                  bundle the islands into static/build/
   seed --lat N --lng N [--rooms 20] [--messages 30] [--spread 3000] [--seed 1]
-                         demo users (password "${DEMO_PASSWORD}"), rooms and messages`;
+                         demo users (password "${DEMO_PASSWORD}"), rooms and messages
+  admin <group> <command> [args] [--json]
+                         operate on the KV the server uses (deno task admin for details)`;
 
 const SeedArgs = z.object({
   lat: z.coerce.number().pipe(LatSchema),
@@ -32,6 +37,12 @@ function parseFlags(argv: string[]): Record<string, string> {
   return flags;
 }
 
+/** The folder of a local KV file, or null for a remote KV (a URL) or an in-memory one. */
+function localKvDir(kvPath: string): string | null {
+  if (/^https?:\/\//.test(kvPath) || kvPath === ":memory:") return null;
+  return kvPath.replace(/[^/]*$/, "") || ".";
+}
+
 async function start(watch: boolean): Promise<number> {
   const config = configFromEnv();
   await buildIslands();
@@ -43,8 +54,8 @@ async function start(watch: boolean): Promise<number> {
     "--allow-read",
   ];
   // A remote KV is a URL: no local folder to create and nothing local to write.
-  if (!/^https?:\/\//.test(config.kvPath)) {
-    const dir = config.kvPath.replace(/[^/]*$/, "") || ".";
+  const dir = localKvDir(config.kvPath);
+  if (dir) {
     await Deno.mkdir(dir, { recursive: true });
     args.push(`--allow-write=${dir}`);
   }
@@ -77,6 +88,8 @@ async function seed(argv: string[]): Promise<number> {
   }
   const a = parsed.data;
   const config = configFromEnv();
+  const dir = localKvDir(config.kvPath);
+  if (dir) await Deno.mkdir(dir, { recursive: true });
   const kv = await Deno.openKv(config.kvPath);
   try {
     const services = createServices(
@@ -99,6 +112,61 @@ async function seed(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * `deno task admin …`: runs one command against the KV the server uses (safe while it runs:
+ * every write is a checked commit). Refuses to create a database that is not there.
+ */
+async function admin(argv: string[]): Promise<number> {
+  const parsed = parseAdminArgs(argv);
+  if ("error" in parsed) {
+    console.error(`${parsed.error}\n\n${ADMIN_USAGE}`);
+    return 2;
+  }
+  const config = configFromEnv();
+  if (localKvDir(config.kvPath) && !await exists(config.kvPath)) {
+    console.error(`No database at ${config.kvPath} (set VICINITY_KV).`);
+    return 1;
+  }
+  const kv = await openKvRetrying(config.kvPath);
+  try {
+    const services = createServices(
+      { kv, clock: systemClock, newId: createIdFactory() },
+      {
+        sessionTtlMs: config.sessionTtlMs,
+        eventRetentionMs: config.eventRetentionMs,
+      },
+    );
+    const result = await parsed.run(services);
+    console.log(
+      parsed.json ? JSON.stringify(result.data, null, 2) : result.text,
+    );
+    return 0;
+  } catch (err) {
+    const error = err instanceof AppError ? err.toBody().error : {
+      code: "failed",
+      message: err instanceof Error ? err.message : String(err),
+    };
+    console.error(
+      parsed.json
+        ? JSON.stringify({ error })
+        : `${parsed.name}: ${error.message}`,
+    );
+    return 1;
+  } finally {
+    kv.close();
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return false;
+    throw err;
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -109,6 +177,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === "seed") return await seed(rest);
+    if (command === "admin") return await admin(rest);
   } catch (err) {
     // Configuration errors are written for people: print them without a stack trace.
     console.error(err instanceof Error ? err.message : String(err));

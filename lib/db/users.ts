@@ -4,6 +4,9 @@ import type { UserView } from "../shared/schemas.ts";
 import { keys } from "./keys.ts";
 import { getManyBatched, retryCommit, type Store } from "./store.ts";
 
+/** A site-wide role, granted by an operator (`deno task admin users grant`). */
+export type SiteRole = "admin" | "moderator";
+
 /** A user as stored. */
 export type User = {
   id: string;
@@ -11,7 +14,38 @@ export type User = {
   displayName: string;
   password: PasswordHash;
   createdAt: number;
+  /** Absent for an ordinary user. */
+  siteRole?: SiteRole;
+  /** When an operator banned the account; absent while it is in good standing. */
+  bannedAt?: number;
+  /** Why, as the operator wrote it; never shown to other users. */
+  banReason?: string;
 };
+
+/** What an operator changes on a user: a role and a ban; null removes it. */
+export type Standing = {
+  siteRole?: SiteRole | null;
+  ban?: { at: number; reason?: string } | null;
+};
+
+/** Whether an operator has banned the user: it may not sign in or use a session. */
+export const isBanned = (u: User): boolean => u.bannedAt !== undefined;
+
+/** The user with a standing change applied; fields set to null are removed. */
+function withStanding(user: User, change: Standing): User {
+  const next: User = { ...user };
+  if (change.siteRole === null) delete next.siteRole;
+  else if (change.siteRole) next.siteRole = change.siteRole;
+  if (change.ban === null) {
+    delete next.bannedAt;
+    delete next.banReason;
+  } else if (change.ban) {
+    next.bannedAt = change.ban.at;
+    if (change.ban.reason) next.banReason = change.ban.reason;
+    else delete next.banReason;
+  }
+  return next;
+}
 
 /**
  * What replaces a deleted account's record: no handle, name or password. Its old handle
@@ -101,6 +135,22 @@ export function createUsers({ kv, clock, newId }: Store) {
         const user = liveOnly(e.value);
         if (!user) return { user: null };
         const next: User = { ...user, ...patch };
+        const res = await kv.atomic().check(e).set(keys.user(id), next)
+          .commit();
+        return res.ok ? { user: next } : null;
+      }).then((r) => r.user);
+    },
+
+    /**
+     * Sets or removes a live user's site role and ban in one checked commit; answers the
+     * user as stored, or null when there is no live user.
+     */
+    updateStanding(id: string, change: Standing): Promise<User | null> {
+      return retryCommit("users", async () => {
+        const e = await kv.get<UserRecord>(keys.user(id));
+        const user = liveOnly(e.value);
+        if (!user) return { user: null };
+        const next = withStanding(user, change);
         const res = await kv.atomic().check(e).set(keys.user(id), next)
           .commit();
         return res.ok ? { user: next } : null;

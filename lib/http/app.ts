@@ -10,6 +10,7 @@ import { createOnError } from "./errors.ts";
 import { sessionMiddleware } from "./session.ts";
 import { createApiRoutes } from "../../routes/api/mod.ts";
 import { createWsRoutes } from "../../routes/api/ws.ts";
+import { registerHealthRoutes } from "../../routes/health.ts";
 import {
   createPageRoutes,
   createStaticRoutes,
@@ -64,6 +65,7 @@ export function createApp({ kv, config, clock = systemClock, newId }: AppDeps) {
     await next();
   });
   app.route("/", createStaticRoutes());
+  registerHealthRoutes(app, { kv });
   app.use(sessionMiddleware());
   app.route("/api/v1", createWsRoutes());
   app.route("/api/v1", createApiRoutes());

@@ -1,8 +1,8 @@
 import { DECOY_HASH, hashPassword, verifyPassword } from "../auth/password.ts";
 import type { RateLimits } from "../db/rate_limits.ts";
 import type { Sessions } from "../db/sessions.ts";
-import { toUserView, type User, type Users } from "../db/users.ts";
-import { AppError } from "../shared/errors.ts";
+import { isBanned, toUserView, type User, type Users } from "../db/users.ts";
+import { AppError, forbidden } from "../shared/errors.ts";
 import type { LoginInput, RegisterInput, UserView } from "../shared/schemas.ts";
 import { LIMITS } from "./limits.ts";
 
@@ -50,17 +50,23 @@ export function createAccounts(
         throw new AppError(401, "bad_credentials", "Wrong handle or password");
       }
       await limits.resetBackoff(backoff, streak);
+      // Only after the password: nobody else learns from a login that an account is banned.
+      if (isBanned(user)) {
+        throw forbidden("banned", "This account has been banned");
+      }
       return signIn(user);
     },
 
     /** Revokes a session token. */
     logout: (token: string) => sessions.deleteSession(token),
 
-    /** The user a live session token belongs to, or null. */
+    /** The user a live session token belongs to, or null (also when the user is banned). */
     async authenticate(token: string | undefined | null): Promise<User | null> {
       if (!token) return null;
       const session = await sessions.getSession(token);
-      return session ? await users.getUser(session.userId) : null;
+      const user = session ? await users.getUser(session.userId) : null;
+      // A ban revokes every session, but a sign-in racing it may have made a new one.
+      return user && !isBanned(user) ? user : null;
     },
   };
 }

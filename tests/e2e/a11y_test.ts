@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
-import type { Browser, Page } from "playwright-core";
+// deno-lint-ignore no-import-prefix
+import axe from "npm:axe-core@4.14.1";
 import {
   api,
   createRoom,
@@ -10,15 +10,16 @@ import {
 } from "../helpers/api.ts";
 import { startServer } from "../helpers/server.ts";
 import {
+  type Browser,
   ensureIslandsBuilt,
   HERE,
   launchChromium,
+  type Page,
   roomLog,
   TIMEOUT_MS,
 } from "./browser.ts";
 
 const AT = { lat: HERE.latitude, lng: HERE.longitude };
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 type Violation = { id: string; help: string; nodes: { target: string[] }[] };
 
@@ -38,7 +39,7 @@ async function openWithAxe(browser: Browser, base: string, user: TestUser) {
 
 /** Runs axe on the page (WCAG 2 A/AA rules) and answers the violations. */
 async function violations(page: Page): Promise<Violation[]> {
-  await page.addScriptTag({ path: AXE });
+  await page.addScriptTag({ content: axe.source });
   return await page.evaluate(async () => {
     // deno-lint-ignore no-explicit-any
     const axe = (globalThis as any).axe;

@@ -1,10 +1,21 @@
-import { type Browser, chromium, type Page } from "playwright-core";
+// Test-only packages are imported by full specifier, outside deno.json's import map and
+// deno.lock, so `deno task start` never downloads them; tests/deno.lock pins them.
+// deno-lint-ignore-file no-import-prefix
+import {
+  type Browser,
+  type BrowserContext,
+  chromium,
+  type Page,
+} from "npm:playwright-core@1.65.1";
 import {
   buildIslands,
   ISLAND_BUILD_DIR,
   listIslands,
 } from "../../lib/ops/build.ts";
 import { type TestUser, uniqueHandle } from "../helpers/api.ts";
+
+/** The playwright-core types the tests use, from the one module that imports it. */
+export type { Browser, BrowserContext, Page };
 
 /** Where both test people stand: near the Brandenburg Gate, with a precise fix. */
 export const HERE = { latitude: 52.5163, longitude: 13.3777, accuracy: 10 };

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import type { Browser } from "playwright-core";
 import { startServer } from "../helpers/server.ts";
 import {
+  type Browser,
   ensureIslandsBuilt,
   HERE,
   launchChromium,

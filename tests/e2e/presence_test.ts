@@ -1,14 +1,15 @@
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
 import { createRoom, joinRoom, registerUser } from "../helpers/api.ts";
 import { startServer } from "../helpers/server.ts";
 import { connect, subscribe } from "../helpers/ws.ts";
 import {
+  type Browser,
   ensureIslandsBuilt,
   HERE,
   launchChromium,
   openAs,
   openRoom,
+  type Page,
   roomLog,
   waitForMessage,
 } from "./browser.ts";

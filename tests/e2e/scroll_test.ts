@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
 import {
   api,
   createRoom,
@@ -9,12 +8,14 @@ import {
 } from "../helpers/api.ts";
 import { startServer } from "../helpers/server.ts";
 import {
+  type Browser,
   ensureIslandsBuilt,
   HERE,
   launchChromium,
   messageIn,
   openAs,
   openRoom,
+  type Page,
   roomLog,
   TIMEOUT_MS,
   waitForMessage,

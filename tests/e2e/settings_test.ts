@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
-import type { Browser } from "playwright-core";
 import { api, registerUser } from "../helpers/api.ts";
 import { startServer } from "../helpers/server.ts";
-import { launchChromium, openAs } from "./browser.ts";
+import { type Browser, launchChromium, openAs } from "./browser.ts";
 
 Deno.test("settings page - rename shows in the header; another session can be signed out", async () => {
   const server = await startServer();

@@ -1,4 +1,4 @@
-import type { BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page } from "./browser.ts";
 import { plainText } from "../../components/format.ts";
 
 declare global {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
+import type { Page } from "./browser.ts";
 import type { RoomView } from "../../lib/shared/schemas.ts";
 import { uniqueHandle } from "../helpers/api.ts";
 import { problemsOn } from "./xss_checks.ts";

@@ -1,7 +1,6 @@
-import type { Browser, Page } from "playwright-core";
 import type { AuthorView } from "../../lib/shared/schemas.ts";
 import type { TestUser } from "../helpers/api.ts";
-import { HERE, TIMEOUT_MS } from "./browser.ts";
+import { type Browser, HERE, type Page, TIMEOUT_MS } from "./browser.ts";
 import { problemsOn, type Watch, watchContext } from "./xss_checks.ts";
 
 /** A watched page and where its findings go. */

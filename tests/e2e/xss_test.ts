@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import type { Browser } from "playwright-core";
 import { plainText } from "../../components/format.ts";
 import type { AuthorView } from "../../lib/shared/schemas.ts";
 import {
@@ -12,6 +11,7 @@ import {
 import { startServer } from "../helpers/server.ts";
 import { connect, subscribe } from "../helpers/ws.ts";
 import {
+  type Browser,
   ensureIslandsBuilt,
   launchChromium,
   openRoom,
