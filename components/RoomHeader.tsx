@@ -8,7 +8,9 @@ export type RoomHeaderProps = { room: RoomView; compact?: boolean };
 export default function RoomHeader({ room, compact }: RoomHeaderProps) {
   const facts = (
     <ul class="facts" aria-label="Room details">
-      <li>Radius {formatDistance(room.radiusM)}</li>
+      {room.radiusM !== null
+        ? <li>Radius {formatDistance(room.radiusM)}</li>
+        : <li>{room.kind === "group" ? "Private group" : "Direct message"}</li>}
       {!compact && <li>{plural(room.memberCount, "member")}</li>}
       {room.expiresAt && (
         <li>
@@ -26,9 +28,11 @@ export default function RoomHeader({ room, compact }: RoomHeaderProps) {
     >
       <div class="room-header__title">
         <h1>{room.name}</h1>
-        <span class={`badge badge--${room.category}`}>
-          {CATEGORY_LABELS[room.category]}
-        </span>
+        {room.kind === "proximity" && (
+          <span class={`badge badge--${room.category}`}>
+            {CATEGORY_LABELS[room.category]}
+          </span>
+        )}
         {compact && facts}
       </div>
       {!compact && facts}

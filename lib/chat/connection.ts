@@ -134,6 +134,7 @@ export function openConnection(
     for (const sub of session.subs.values()) sub.stop();
     session.subs.clear();
     session.userSub?.stop();
+    session.inbox?.stop();
     void deps.hub.presence.disconnect(connId);
     closed.resolve();
     deps.onClosed();

@@ -10,6 +10,7 @@ import {
   type ServerFrame,
 } from "../shared/protocol.ts";
 import { ClientIdSchema, UlidSchema } from "../shared/schemas.ts";
+import { PREVIEW_CHARS } from "../shared/inbox_schemas.ts";
 
 /** Close codes the socket server uses; docs/protocol.md explains each. */
 export const CLOSE = {
@@ -123,6 +124,8 @@ export function toEventFrame(e: RoomEvent): RoomEventFrame {
         ...base,
         user: e.user,
         memberCount: e.memberCount,
+        ...(e.role ? { role: e.role } : {}),
+        ...(e.by ? { by: e.by } : {}),
       };
     case "member.left":
       return {
@@ -130,7 +133,19 @@ export function toEventFrame(e: RoomEvent): RoomEventFrame {
         ...base,
         userId: e.userId,
         memberCount: e.memberCount,
+        ...(e.by ? { by: e.by } : {}),
+        ...(e.reason ? { reason: e.reason } : {}),
       };
+    case "member.role":
+      return {
+        type: e.kind,
+        ...base,
+        userId: e.userId,
+        role: e.role,
+        by: e.by,
+      };
+    case "request.accepted":
+      return { type: e.kind, ...base, by: e.by };
     case "room.updated":
       return {
         type: e.kind,
@@ -147,5 +162,23 @@ export function toFeedItem(e: RoomEvent): FeedItem {
     seq: e.seq,
     text: JSON.stringify(toEventFrame(e)),
     ends: e.kind === "member.left" ? e.userId : undefined,
+    event: e,
   };
+}
+
+/** A new message as inbox.activity, built once per event however many inboxes follow it. */
+export function inboxActivityText(item: FeedItem): string | null {
+  const e = item.event;
+  if (!e || e.kind !== "message.new") return null;
+  item.inboxText ??= JSON.stringify(
+    {
+      type: "inbox.activity",
+      room: e.roomId,
+      seq: e.seq,
+      at: new Date(e.at).toISOString(),
+      from: e.message.author,
+      preview: e.message.text.slice(0, PREVIEW_CHARS),
+    } satisfies ServerFrame,
+  );
+  return item.inboxText;
 }

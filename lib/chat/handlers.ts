@@ -12,6 +12,7 @@ import { CLOSE } from "./frames.ts";
 import type { Session } from "./session.ts";
 import {
   type SubscribeDeps,
+  subscribeInbox,
   subscribeRoom,
   subscribeUserStream,
 } from "./subscriptions.ts";
@@ -110,6 +111,8 @@ export function createHandlers(session: Session, deps: HandlerDeps) {
         return unsubscribe(frame.room);
       case "notifications.subscribe":
         return await subscribeUserStream(session, deps, user, frame);
+      case "inbox.subscribe":
+        return await subscribeInbox(session, deps, user);
       case "message.send":
         return await send(user, frame);
       case "message.edit":

@@ -7,10 +7,12 @@ import type { Services } from "../services/mod.ts";
 import { type Connection, openConnection } from "./connection.ts";
 import { createEphemeral, type Ephemeral } from "./ephemeral.ts";
 import { CLOSE, toFeedItem } from "./frames.ts";
+import type { ServerFrame } from "../shared/protocol.ts";
 import type { SocketCaps } from "./limits.ts";
 import { createPresence, type Presence } from "./presence.ts";
 import {
   createLogFeed,
+  type FeedItem,
   type FeedSource,
   type FeedSubscriber,
   type LogFeed,
@@ -121,15 +123,33 @@ export function createHub(
         upto,
       );
       const readUpTo = await services.repos.streams.getReadUpTo(userId);
-      const views = await services.notifications.toViews(events, readUpTo);
-      return views.map((n) => ({
-        seq: n.seq,
-        text: JSON.stringify({
+      const views = new Map(
+        (await services.notifications.toViews(events, readUpTo))
+          .map((n) => [n.seq, n]),
+      );
+      // Every event becomes an item, so the feed sees no gap between seqs.
+      return events.map((e): FeedItem => {
+        if (e.kind === "inbox.changed") {
+          const { roomId, why } = e.change;
+          const frame: ServerFrame = {
+            type: "inbox.changed",
+            seq: e.seq,
+            room: roomId,
+            why,
+          };
+          return {
+            seq: e.seq,
+            text: JSON.stringify(frame),
+            follow: why === "added" ? roomId : undefined,
+          };
+        }
+        const frame: ServerFrame = {
           type: "notification.new",
-          seq: n.seq,
-          notification: n,
-        }),
-      }));
+          seq: e.seq,
+          notification: views.get(e.seq)!,
+        };
+        return { seq: e.seq, text: JSON.stringify(frame) };
+      });
     },
   });
 

@@ -1,3 +1,4 @@
+import type { RoomEvent } from "../db/room_log.ts";
 import { log } from "../log.ts";
 
 /** Events read per KV list while a feed catches subscribers up (replays are paged). */
@@ -12,6 +13,12 @@ export type FeedItem = {
   text: string;
   /** Set on member.left: that user's subscriptions end after this event. */
   ends?: string;
+  /** The room event itself, for subscribers that build their own frames (the inbox). */
+  event?: RoomEvent;
+  /** The inbox.activity frame, built by the first inbox that needs it. */
+  inboxText?: string;
+  /** On a user's stream: a room they were added to, which their inbox starts following. */
+  follow?: string;
 };
 
 /** One local subscription; `cursor` is the last seq it took. */

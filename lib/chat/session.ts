@@ -61,6 +61,8 @@ export type Session = {
   sendText(text: string): void;
   /** The user's own notification stream subscription, if any. */
   userSub: Subscription | null;
+  /** The inbox's followers of the user's rooms, if subscribed. */
+  inbox: { follow(roomId: string): Promise<void>; stop(): void } | null;
   /** The presence status this connection asked for. */
   status: "online" | "away" | "dnd";
   /** Signs the socket in and sends `ready`, unless `onAuth` refuses (error frame, 1008). */
@@ -160,6 +162,7 @@ export function createSession(
       }
     },
     userSub: null,
+    inbox: null,
     status: "online",
     authenticated(u, tokenHash) {
       const refused = onAuth(u, tokenHash);

@@ -8,6 +8,8 @@ import { MAX_SUBSCRIPTIONS } from "../shared/protocol.ts";
 import type { Hub } from "./hub.ts";
 import { log } from "../log.ts";
 import type { Session, Subscription } from "./session.ts";
+import { followInbox } from "./inbox_follow.ts";
+import { isPrivate } from "../services/policy.ts";
 
 /** A resume further behind than this many events reloads a snapshot instead of replaying. */
 export const MAX_RESUME_EVENTS = 10_000;
@@ -48,11 +50,12 @@ export async function subscribeRoom(
       `At most ${MAX_SUBSCRIPTIONS} rooms per connection`,
     );
   }
-  await services.rooms.requireRoom(room);
+  const r = await services.rooms.requireRoom(room);
   const [m, h] = await services.store.kv.getMany<[Membership, RoomHead]>([
     keys.roomMember(room, user.id),
     keys.roomHead(room),
   ]);
+  if (!m.value && isPrivate(r)) throw notFound("Room");
   if (!m.value) throw forbidden("not_member", "Join this room first");
   if (!h.value) throw notFound("Room");
   const head = { seq: h.value.seq, epoch: epochOf(h.value) };
@@ -136,6 +139,20 @@ async function sendSnapshots(
   session.send(state);
 }
 
+/** Starts (or restarts) the session's inbox: inbox.subscribed, then inbox.activity frames. */
+export async function subscribeInbox(
+  session: Session,
+  deps: SubscribeDeps,
+  user: User,
+) {
+  const inbox = await followInbox(session, deps, user);
+  if (!inbox) return;
+  if (!session.isOpen()) return inbox.stop();
+  // A second inbox.subscribe replaces the first.
+  session.inbox?.stop();
+  session.inbox = inbox;
+}
+
 /** Subscribes a session to the user's own stream: notification.new frames, resumable. */
 export async function subscribeUserStream(
   session: Session,
@@ -164,7 +181,11 @@ export async function subscribeUserStream(
     cursor,
     userId: user.id,
     joinSeq: 0,
-    deliver: session.deliver,
+    deliver(item) {
+      // A conversation I was just added to joins the inbox's followed rooms.
+      if (item.follow) void session.inbox?.follow(item.follow);
+      return session.deliver(item);
+    },
     resync(seq) {
       session.send({
         type: "notifications.subscribed",

@@ -153,11 +153,20 @@ export function createAccountDeletions({ kv, clock }: Store) {
       ]);
     },
 
-    /** Deletes what only the user saw: preferences, notifications and their position, last seen. */
+    /**
+     * Deletes what only the user saw: preferences, notifications and their position, last
+     * seen, the blocks they made and the conversations they deleted for themselves.
+     */
     async deletePrivateData(userId: string): Promise<void> {
       const events: Deno.KvKey[] = [];
       const prefix = keys.userEventsPrefix(userId);
       for await (const e of kv.list({ prefix })) events.push(e.key);
+      for await (const e of kv.list({ prefix: keys.blocksPrefix(userId) })) {
+        events.push(e.key, keys.blockedBy(e.key[2] as string, userId));
+      }
+      for await (
+        const e of kv.list({ prefix: keys.inboxHiddenPrefix(userId) })
+      ) events.push(e.key);
       await deleteKeys([
         ...events,
         keys.userHead(userId),

@@ -22,6 +22,26 @@ export const keys = {
   accountDeletionsPrefix: () => ["account_deletions"] as const,
   /** A room record, by id. */
   room: (roomId: string) => ["rooms", roomId] as const,
+  /** A direct conversation of two people (ids in order) → its room id; one per pair. */
+  directPair: (lowId: string, highId: string) =>
+    ["direct_pairs", lowId, highId] as const,
+  /** A direct conversation's request state (pending, declined); absent once accepted. */
+  directState: (roomId: string) => ["direct_states", roomId] as const,
+  /** How many owners a group has, so the last one cannot leave without handing over. */
+  roomOwnerCount: (roomId: string) => ["room_owner_counts", roomId] as const,
+  /** A conversation a user deleted for themselves: hidden until its message count passes this. */
+  inboxHidden: (userId: string, roomId: string) =>
+    ["inbox_hidden", userId, roomId] as const,
+  /** Prefix of the conversations a user deleted for themselves. */
+  inboxHiddenPrefix: (userId: string) => ["inbox_hidden", userId] as const,
+  /** A user's block of another: they cannot DM or invite them, their messages are collapsed. */
+  block: (userId: string, blockedId: string) =>
+    ["blocks", userId, blockedId] as const,
+  /** Prefix of the users someone blocked. */
+  blocksPrefix: (userId: string) => ["blocks", userId] as const,
+  /** Reverse index of blocks: who blocked a user (never shown to them). */
+  blockedBy: (blockedId: string, userId: string) =>
+    ["blocked_by", blockedId, userId] as const,
   /** Geo index: 9-char geohash of the room's centre → a small pin for distance filtering. */
   roomByGeohash: (geohash: string, roomId: string) =>
     ["rooms_by_geohash", geohash, roomId] as const,

@@ -1,7 +1,9 @@
+import { conflict } from "../shared/errors.ts";
 import type { AuthorView } from "../shared/schemas.ts";
 import { keys } from "./keys.ts";
 import type { RoomLog } from "./room_log.ts";
 import type { Store } from "./store.ts";
+import { appendUserEvent, type UserHead } from "./user_stream.ts";
 
 /** A member's role in a room; the policy table says what each may do. */
 export type RoomRole = "owner" | "admin" | "member";
@@ -13,41 +15,85 @@ export type Membership = {
   joinSeq?: number;
 };
 
+/** How a membership change came about, and what it must keep true. */
+export type MemberChangeOptions = {
+  /** The role a new member gets (default member). */
+  role?: RoomRole;
+  /** Who made the change, when not the member themselves (an invite, a removal). */
+  by?: string;
+  /** Tell the member on their own stream (conversations: their inbox shows it at once). */
+  notify?: boolean;
+  /** Refuse a change that would leave the room with members but no owner (groups). */
+  keepOwner?: boolean;
+};
+
+/** 409 `last_owner`: a group always has an owner while it has members. */
+export const lastOwner = () =>
+  conflict(
+    "last_owner",
+    "Make someone else an owner before you leave or step down",
+  );
+
 /** The membership repository: both index directions, the count and the log change together. */
 export function createMembers({ kv }: Store, log: RoomLog) {
   /** Adds or removes a member with its event; answers false when nothing changed. */
-  async function change(roomId: string, user: AuthorView, join: boolean) {
+  async function change(
+    roomId: string,
+    user: AuthorView,
+    join: boolean,
+    opts: MemberChangeOptions = {},
+  ) {
     const memberKey = keys.roomMember(roomId, user.id);
+    const notify = opts.notify && join;
     const { result } = await log.change<boolean>(roomId, [
       memberKey,
       keys.roomMemberCount(roomId),
+      keys.roomOwnerCount(roomId),
+      ...(notify ? [keys.userHead(user.id)] : []),
     ], ({ entries, now, nextSeq }) => {
-      const [member, count] = entries as [
+      const [member, count, owners, head] = entries as [
         Deno.KvEntryMaybe<Membership>,
         Deno.KvEntryMaybe<number>,
+        Deno.KvEntryMaybe<number>,
+        Deno.KvEntryMaybe<UserHead>?,
       ];
       if ((member.value !== null) === join) return { done: false };
       const memberCount = Math.max(0, (count.value ?? 0) + (join ? 1 : -1));
+      const role = join ? opts.role ?? "member" : member.value!.role;
+      const ownerDelta = role === "owner" ? (join ? 1 : -1) : 0;
+      const ownerCount = (owners.value ?? 0) + ownerDelta;
+      if (opts.keepOwner && ownerCount < 1 && memberCount > 0) {
+        throw lastOwner();
+      }
+      const by = opts.by && opts.by !== user.id ? { by: opts.by } : {};
       return {
         result: true,
+        checks: head ? [head] : [],
         events: [
-          join
-            ? { kind: "member.joined", user, memberCount }
-            : { kind: "member.left", userId: user.id, memberCount },
+          join ? { kind: "member.joined", user, memberCount, role, ...by } : {
+            kind: "member.left",
+            userId: user.id,
+            memberCount,
+            ...by,
+            reason: by.by ? "removed" : "left",
+          },
         ],
         mutate(op) {
           op.set(keys.roomMemberCount(roomId), memberCount);
+          if (ownerDelta && owners.value !== null) {
+            op.set(keys.roomOwnerCount(roomId), ownerCount);
+          }
           if (join) {
-            const m: Membership = {
-              joinedAt: now,
-              role: "member",
-              joinSeq: nextSeq,
-            };
+            const m: Membership = { joinedAt: now, role, joinSeq: nextSeq };
             op.set(memberKey, m).set(keys.roomByMember(user.id, roomId), m);
+            if (head) {
+              appendUserEvent(op, user.id, head, { roomId, why: "added" }, now);
+            }
           } else {
             // A leaver's read mark goes too: receipts list only current members.
             op.delete(memberKey).delete(keys.roomByMember(user.id, roomId))
-              .delete(keys.readMark(roomId, user.id));
+              .delete(keys.readMark(roomId, user.id))
+              .delete(keys.inboxHidden(user.id, roomId));
           }
         },
       };
@@ -57,11 +103,55 @@ export function createMembers({ kv }: Store, log: RoomLog) {
 
   return {
     /** Makes a user a member (a member.joined event); true if they were not one already. */
-    addMember: (roomId: string, user: AuthorView) => change(roomId, user, true),
+    addMember: (
+      roomId: string,
+      user: AuthorView,
+      opts?: MemberChangeOptions,
+    ) => change(roomId, user, true, opts),
 
     /** Removes a user from a room (a member.left event); true if they were a member. */
-    deleteMember: (roomId: string, user: AuthorView) =>
-      change(roomId, user, false),
+    deleteMember: (
+      roomId: string,
+      user: AuthorView,
+      opts?: MemberChangeOptions,
+    ) => change(roomId, user, false, opts),
+
+    /**
+     * Changes a member's role (a member.role event), keeping a group's owner count and its
+     * last owner; answers false when they are not a member or already have the role.
+     */
+    async setRole(
+      roomId: string,
+      userId: string,
+      role: RoomRole,
+      by: string,
+    ): Promise<boolean> {
+      const memberKey = keys.roomMember(roomId, userId);
+      const { result } = await log.change<boolean>(roomId, [
+        memberKey,
+        keys.roomOwnerCount(roomId),
+      ], ({ entries }) => {
+        const [member, owners] = entries as [
+          Deno.KvEntryMaybe<Membership>,
+          Deno.KvEntryMaybe<number>,
+        ];
+        const m = member.value;
+        if (!m || (m.role ?? "member") === role) return { done: false };
+        const delta = (role === "owner" ? 1 : 0) - (m.role === "owner" ? 1 : 0);
+        const ownerCount = (owners.value ?? 0) + delta;
+        if (ownerCount < 1) throw lastOwner();
+        const next: Membership = { ...m, role };
+        return {
+          result: true,
+          events: [{ kind: "member.role", userId, role, by }],
+          mutate(op) {
+            op.set(memberKey, next).set(keys.roomByMember(userId, roomId), next)
+              .set(keys.roomOwnerCount(roomId), ownerCount);
+          },
+        };
+      });
+      return result;
+    },
 
     /** The membership of a user in a room, or null. */
     async getMember(

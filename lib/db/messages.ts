@@ -1,7 +1,7 @@
 import { conflict, notFound } from "../shared/errors.ts";
 import type { AuthorView, MessageCategory, Page } from "../shared/schemas.ts";
 import { keys } from "./keys.ts";
-import type { Message, RoomHead, RoomLog } from "./room_log.ts";
+import type { Message, RoomEventBody, RoomHead, RoomLog } from "./room_log.ts";
 import { getManyBatched, type Store } from "./store.ts";
 import { appendUserEvent, type UserHead } from "./user_stream.ts";
 
@@ -22,6 +22,17 @@ export type NewMessage = {
   threadRoot?: number;
   /** Ids of mentioned members to notify (deduplicated, the author excluded, at most 5). */
   mentions: string[];
+  /** A key read with the head that may refuse the send or change with it (a DM's request). */
+  gate?: MessageGate;
+};
+
+/**
+ * Decides inside the send's commit from the gate key's value: throws to refuse, or answers
+ * a value to store under the key (null deletes it) and events to append after the message.
+ */
+export type MessageGate = {
+  key: Deno.KvKey;
+  decide(value: unknown): { set?: unknown; events?: RoomEventBody[] };
 };
 
 type ClientRecord = { seq: number; expiresAt: number } | number;
@@ -100,7 +111,8 @@ export function createMessages({ kv, newId }: Store, log: RoomLog) {
         clientKey,
         ...(root ? [keys.message(roomId, root.seq)] : []),
         ...mentions.map((id) => keys.userHead(id)),
-      ], async ({ entries, now, nextSeq }) => {
+        ...(input.gate ? [input.gate.key] : []),
+      ], async ({ entries, now, nextSeq, head }) => {
         const prior = entries[0].value as ClientRecord | null;
         const priorSeq = typeof prior === "number" ? prior : prior?.seq;
         if (
@@ -114,6 +126,8 @@ export function createMessages({ kv, newId }: Store, log: RoomLog) {
         if (root && (!rootNow || rootNow.deleted)) {
           throw conflict("message_deleted", "That message was deleted");
         }
+        // The gate's key is only written through this room's log, so the head check covers it.
+        const gated = input.gate?.decide(entries.at(-1)!.value) ?? {};
         const message: Message = {
           id: newId(),
           roomId,
@@ -132,8 +146,12 @@ export function createMessages({ kv, newId }: Store, log: RoomLog) {
           reactions: [],
           mentions,
           editSeqs: [],
+          n: (head.messageCount ?? 0) + 1,
         };
-        const heads = entries.slice(root ? 2 : 1) as Deno.KvEntryMaybe<
+        const heads = entries.slice(
+          root ? 2 : 1,
+          (root ? 2 : 1) + mentions.length,
+        ) as Deno.KvEntryMaybe<
           UserHead
         >[];
         const updatedRoot = rootNow && {
@@ -155,6 +173,7 @@ export function createMessages({ kv, newId }: Store, log: RoomLog) {
                 lastReplyAt: now,
               }]
               : []),
+            ...(gated.events ?? []),
           ],
           mutate(op) {
             op.set(keys.message(roomId, message.seq), message)
@@ -167,7 +186,17 @@ export function createMessages({ kv, newId }: Store, log: RoomLog) {
               .set(
                 keys.messageByCategory(roomId, message.category, message.seq),
                 1,
-              );
+              )
+              // Sending reads everything before it: own messages never count as unread.
+              .set(keys.readMark(roomId, input.author.id), {
+                seq: message.seq,
+                n: message.n,
+                at: now,
+              });
+            if (input.gate && gated.set === null) op.delete(input.gate.key);
+            else if (input.gate && gated.set !== undefined) {
+              op.set(input.gate.key, gated.set);
+            }
             if (updatedRoot) {
               op.set(keys.message(roomId, updatedRoot.seq), updatedRoot)
                 .set(keys.threadReply(roomId, updatedRoot.seq, message.seq), 1);

@@ -4,6 +4,7 @@ import type {
   ReactionSummary,
 } from "../shared/schemas.ts";
 import { notFound } from "../shared/errors.ts";
+import type { RoomRole } from "./members.ts";
 import { keys } from "./keys.ts";
 import { createLanes } from "./lanes.ts";
 import { getManyBatched, retryCommit, type Store } from "./store.ts";
@@ -14,6 +15,10 @@ export type RoomHead = {
   lastMessageAt: number | null;
   /** Names this log; a cursor from another epoch cannot resume. Absent on pre-log rooms. */
   epoch?: string;
+  /** Messages ever created in the room (replies included); unread counts are differences of it. */
+  messageCount?: number;
+  /** The seq of the newest message, for previews. */
+  lastMessageSeq?: number;
 };
 
 /** A fresh random epoch name for a new log. */
@@ -38,6 +43,8 @@ export type Message = {
   editedAt: number | null;
   deleted: boolean;
   pinned: boolean;
+  /** The message's ordinal in its room (head.messageCount after it); absent on older messages. */
+  n?: number;
   reactions: ReactionSummary[];
   mentions: string[];
   /**
@@ -68,8 +75,24 @@ export type RoomEventBody =
     replyCount: number;
     lastReplyAt: number | null;
   }
-  | { kind: "member.joined"; user: AuthorView; memberCount: number }
-  | { kind: "member.left"; userId: string; memberCount: number }
+  | {
+    kind: "member.joined";
+    user: AuthorView;
+    memberCount: number;
+    /** The role the member joined with, and who added them (invites). */
+    role?: RoomRole;
+    by?: string;
+  }
+  | {
+    kind: "member.left";
+    userId: string;
+    memberCount: number;
+    /** Who removed them, when someone else did. */
+    by?: string;
+    reason?: "left" | "removed";
+  }
+  | { kind: "member.role"; userId: string; role: RoomRole; by: string }
+  | { kind: "request.accepted"; by: string }
   | { kind: "room.updated"; name: string; description: string };
 
 /** An event as stored in the room's log. */
@@ -91,7 +114,7 @@ export type ChangePlan<T> =
     mutate?(op: Deno.AtomicOperation, seqs: number[]): void;
     /** Extra entries whose versionstamps must still hold (at most 9: the head is one). */
     checks?: Deno.KvEntryMaybe<unknown>[];
-    /** Whether this change moves the room's last-message time. */
+    /** Whether this change creates a message: its first event must then be that message.new. */
     touch?: boolean;
   };
 
@@ -160,11 +183,15 @@ export function createRoomLog(
           for (const e of events) {
             op.set(keys.roomEvent(roomId, e.seq), e, { expireIn: retentionMs });
           }
-          const next: RoomHead = {
-            ...h,
-            seq: h.seq + events.length,
-            lastMessageAt: p.touch ? now : h.lastMessageAt,
-          };
+          const next: RoomHead = p.touch
+            ? {
+              ...h,
+              seq: h.seq + events.length,
+              lastMessageAt: now,
+              messageCount: (h.messageCount ?? 0) + 1,
+              lastMessageSeq: h.seq + 1,
+            }
+            : { ...h, seq: h.seq + events.length };
           op.set(keys.roomHead(roomId), next);
           p.mutate?.(op, events.map((e) => e.seq));
           if (!(await op.commit()).ok) return null;

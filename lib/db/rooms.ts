@@ -10,23 +10,61 @@ import type { CreateRoomInput, RoomCategory } from "../shared/schemas.ts";
 import { keys } from "./keys.ts";
 import type { Membership } from "./members.ts";
 import { newEpoch, type RoomHead } from "./room_log.ts";
+import { appendUserEvent, type UserHead } from "./user_stream.ts";
 import { getManyBatched, retryCommit, type Store } from "./store.ts";
 
-/** A room as stored. */
-export type Room = {
+/** What every kind of room stores. */
+type RoomBase = {
   id: string;
   name: string;
   description: string;
-  lat: number;
-  lng: number;
-  radiusM: number;
   category: RoomCategory;
-  geohash: string;
+  /** Who created it; in a proximity room the creator stays its owner. */
   ownerId: string;
   createdAt: number;
   expiresAt: number | null;
+};
+
+/** A public room at a point: found on the map, joined from inside its radius. */
+export type ProximityRoom = RoomBase & {
   /** The kind the policy table is keyed by; rooms made before kinds existed are proximity rooms. */
   kind?: "proximity";
+  lat: number;
+  lng: number;
+  radiusM: number;
+  geohash: string;
+};
+
+/** A private conversation: a direct message between two people, or a group with roles. */
+export type ConversationRoom = RoomBase & {
+  kind: "direct" | "group";
+  /** A direct conversation's two people, in id order. */
+  pair?: [string, string];
+};
+
+/** A room as stored. */
+export type Room = ProximityRoom | ConversationRoom;
+
+/** Whether a room is a proximity room (the only kind with a place). */
+export const isProximity = (r: Room): r is ProximityRoom =>
+  r.kind === undefined || r.kind === "proximity";
+
+/** A direct conversation's request state; absent means accepted (or a group). */
+export type DirectState = {
+  state: "pending" | "accepted" | "declined";
+  /** Who asked, and whether their one message before an answer is spent. */
+  requester: string;
+  requestSent: boolean;
+};
+
+/** A new conversation's first members, each with a role. */
+export type ConversationSeed = {
+  kind: "direct" | "group";
+  name: string;
+  description: string;
+  owner: string;
+  /** A direct conversation's other person and whether it starts as a request. */
+  peer?: { id: string; request: boolean };
 };
 
 export type { RoomHead } from "./room_log.ts";
@@ -35,7 +73,7 @@ export type { RoomHead } from "./room_log.ts";
 type RoomPin = { lat: number; lng: number; expiresAt: number | null };
 
 /** A room found near a point, with the numbers a list shows beside it. */
-export type NearbyRoom = { room: Room; distanceM: number };
+export type NearbyRoom = { room: ProximityRoom; distanceM: number };
 
 const live = (expiresAt: number | null, now: number) =>
   expiresAt === null || expiresAt > now;
@@ -67,9 +105,12 @@ export function createRooms({ kv, clock, newId }: Store) {
 
   return {
     /** Stores a room, its geo pin and its empty head, and makes the owner its first member. */
-    async createRoom(ownerId: string, input: CreateRoomInput): Promise<Room> {
+    async createRoom(
+      ownerId: string,
+      input: CreateRoomInput,
+    ): Promise<ProximityRoom> {
       const now = clock.now();
-      const room: Room = {
+      const room: ProximityRoom = {
         id: newId(),
         name: input.name,
         description: input.description,
@@ -101,6 +142,89 @@ export function createRooms({ kv, clock, newId }: Store) {
           .commit()).ok);
       if (!ok) throw new Error("room id collision");
       return room;
+    },
+
+    /**
+     * Creates a group (its creator the owner) or a direct conversation (both people members),
+     * in one commit. A direct conversation claims its pair key, so two people starting one at
+     * once get one: the loser answers the existing id with created=false.
+     */
+    async createConversation(
+      seed: ConversationSeed,
+    ): Promise<{ roomId: string; created: boolean }> {
+      const now = clock.now();
+      const id = newId();
+      const pair = seed.peer
+        ? [seed.owner, seed.peer.id].sort() as [string, string]
+        : undefined;
+      const room: ConversationRoom = {
+        id,
+        kind: seed.kind,
+        name: seed.name,
+        description: seed.description,
+        category: "social",
+        ownerId: seed.owner,
+        createdAt: now,
+        expiresAt: null,
+        ...(pair ? { pair } : {}),
+      };
+      const head: RoomHead = { seq: 0, lastMessageAt: null, epoch: newEpoch() };
+      return await retryCommit("conversations", async () => {
+        const pairKey = pair && keys.directPair(pair[0], pair[1]);
+        const existing = pairKey ? await kv.get<string>(pairKey) : null;
+        if (existing?.value) return { roomId: existing.value, created: false };
+        // Both people of a direct conversation are plain members; a group's creator owns it.
+        const first: Membership = {
+          joinedAt: now,
+          role: seed.peer ? "member" : "owner",
+          joinSeq: 0,
+        };
+        const op = kv.atomic()
+          .check({ key: keys.room(id), versionstamp: null })
+          .set(keys.room(id), room)
+          .set(keys.roomHead(id), head)
+          .set(keys.roomMember(id, seed.owner), first)
+          .set(keys.roomByMember(seed.owner, id), first)
+          .set(keys.roomMemberCount(id), seed.peer ? 2 : 1);
+        if (seed.peer && existing && pairKey) {
+          const peer: Membership = {
+            joinedAt: now,
+            role: "member",
+            joinSeq: 0,
+          };
+          op.check(existing).set(pairKey, id)
+            .set(keys.roomMember(id, seed.peer.id), peer)
+            .set(keys.roomByMember(seed.peer.id, id), peer);
+          if (seed.peer.request) {
+            const state: DirectState = {
+              state: "pending",
+              requester: seed.owner,
+              requestSent: false,
+            };
+            op.set(keys.directState(id), state);
+          }
+          const peerHead = await kv.get<UserHead>(keys.userHead(seed.peer.id));
+          op.check(peerHead);
+          appendUserEvent(op, seed.peer.id, peerHead, {
+            roomId: id,
+            why: "added",
+          }, now);
+        } else {
+          op.set(keys.roomOwnerCount(id), 1);
+        }
+        return (await op.commit()).ok ? { roomId: id, created: true } : null;
+      });
+    },
+
+    /** A direct conversation's request state, or null when it is not (or no longer) a request. */
+    async getDirectState(roomId: string): Promise<DirectState | null> {
+      return (await kv.get<DirectState>(keys.directState(roomId))).value;
+    },
+
+    /** The direct conversation of two people, if they have one. */
+    async getDirectRoomId(a: string, b: string): Promise<string | null> {
+      const [x, y] = [a, b].sort();
+      return (await kv.get<string>(keys.directPair(x, y))).value;
     },
 
     /** A live room by id, or null when unknown or expired. */
@@ -143,7 +267,7 @@ export function createRooms({ kv, clock, newId }: Store) {
       }
       found.sort((a, b) => a.distanceM - b.distanceM || (a.id < b.id ? -1 : 1));
       const top = found.slice(0, limit);
-      const rooms = await getManyBatched<Room>(
+      const rooms = await getManyBatched<ProximityRoom>(
         kv,
         top.map((f) => keys.room(f.id)),
       );

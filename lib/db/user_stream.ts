@@ -3,8 +3,20 @@ import { keys } from "./keys.ts";
 import { newEpoch } from "./room_log.ts";
 import { retryCommit, type Store } from "./store.ts";
 
-/** A user's stream head: the last seq and the stream's epoch. */
-export type UserHead = { seq: number; epoch: string };
+/**
+ * A user's stream head: the last seq, the stream's epoch, and how many of its events were
+ * notifications (absent on streams older than inbox events, whose every event was one).
+ */
+export type UserHead = { seq: number; epoch: string; notified?: number };
+
+/** Notifications in a stream up to its head. */
+export const notifiedOf = (h: UserHead) => h.notified ?? h.seq;
+
+/** Why a conversation changed for its member: the inbox re-reads it. */
+export type InboxChange = {
+  roomId: string;
+  why: "added" | "read" | "hidden" | "accepted" | "declined";
+};
 
 /** A notification as stored: who mentioned the user where (the text is read live). */
 export type Notification = {
@@ -14,14 +26,19 @@ export type Notification = {
   from: AuthorView;
 };
 
-/** An event in a user's own stream. */
-export type UserEvent = {
-  kind: "notification.new";
-  seq: number;
-  notification: Notification;
-  at: number;
-  expiresAt: number;
-};
+/** An event in a user's own stream; `n` is the stream's notification count after it. */
+export type UserEvent =
+  & { seq: number; at: number; expiresAt: number; n?: number }
+  & (
+    | { kind: "notification.new"; notification: Notification }
+    | { kind: "inbox.changed"; change: InboxChange }
+  );
+
+/** A notification event of a user's stream. */
+export type NotificationEvent = Extract<
+  UserEvent,
+  { kind: "notification.new" }
+>;
 
 /** Notifications are kept a month: longer than room events, since they wait to be read. */
 export const USER_EVENT_RETENTION_MS = 30 * 24 * 3_600_000;
@@ -34,23 +51,49 @@ export function appendUserEvent(
   op: Deno.AtomicOperation,
   userId: string,
   head: Deno.KvEntryMaybe<UserHead>,
-  notification: Notification,
+  body: Notification | InboxChange,
   now: number,
 ): UserEvent {
   const h = head.value ?? { seq: 0, epoch: newEpoch() };
-  const event: UserEvent = {
-    kind: "notification.new",
+  const isNote = "kind" in body;
+  const n = notifiedOf(h) + (isNote ? 1 : 0);
+  const common = {
     seq: h.seq + 1,
-    notification,
     at: now,
     expiresAt: now + USER_EVENT_RETENTION_MS,
+    n,
   };
+  const event: UserEvent = isNote
+    ? { ...common, kind: "notification.new", notification: body }
+    : { ...common, kind: "inbox.changed", change: body };
   op.set(keys.userEvent(userId, event.seq), event, {
     expireIn: USER_EVENT_RETENTION_MS,
   });
-  op.set(keys.userHead(userId), { ...h, seq: event.seq });
+  const next: UserHead = { ...h, seq: event.seq, notified: n };
+  op.set(keys.userHead(userId), next);
   return event;
 }
+
+/** Appends one inbox change to a user's stream in its own checked commit. */
+export function appendInboxChange(
+  { kv, clock }: Store,
+  userId: string,
+  change: InboxChange,
+): Promise<UserEvent> {
+  return retryCommit("user stream", async () => {
+    const head = await kv.get<UserHead>(keys.userHead(userId));
+    const op = kv.atomic().check(head);
+    const event = appendUserEvent(op, userId, head, change, clock.now());
+    return (await op.commit()).ok ? event : null;
+  });
+}
+
+/** How far a user has read their notifications: a stream seq and the count up to it. */
+type ReadPosition = { seq: number; n: number };
+
+/** Read positions were bare seqs while every event was a notification. */
+const readOf = (v: ReadPosition | number | null): ReadPosition =>
+  typeof v === "number" ? { seq: v, n: v } : v ?? { seq: 0, n: 0 };
 
 /** Reading a user's stream and their read position. */
 export function createUserStreams({ kv, clock }: Store) {
@@ -101,18 +144,44 @@ export function createUserStreams({ kv, clock }: Store) {
       return { items, cursor: more ? String(items.at(-1)!.seq) : null };
     },
 
-    /** The highest notification seq the user has read (0 if none). */
+    /** The highest stream seq the user has read notifications up to (0 if none). */
     async getReadUpTo(userId: string): Promise<number> {
-      return (await kv.get<number>(keys.notificationRead(userId))).value ?? 0;
+      return readOf(
+        (await kv.get<ReadPosition | number>(keys.notificationRead(userId)))
+          .value,
+      ).seq;
     },
 
-    /** Raises the user's read position; never lowers it. */
+    /** Unread notifications and the stream head the count reflects, from one snapshot. */
+    async unreadNotifications(userId: string) {
+      const [head, read] = await kv.getMany<[UserHead, ReadPosition | number]>(
+        [keys.userHead(userId), keys.notificationRead(userId)],
+      );
+      const h = head.value ?? { seq: 0, epoch: "" };
+      const r = readOf(read.value);
+      return {
+        unread: Math.max(0, notifiedOf(h) - r.n),
+        head: h.seq,
+        readUpTo: r.seq,
+      };
+    },
+
+    /** Raises the user's read position to `upto` (at most the head); never lowers it. */
     markRead(userId: string, upto: number): Promise<boolean> {
       return retryCommit("notification reads", async () => {
-        const e = await kv.get<number>(keys.notificationRead(userId));
-        if ((e.value ?? 0) >= upto) return false;
-        const res = await kv.atomic().check(e)
-          .set(keys.notificationRead(userId), upto).commit();
+        const [head, e] = await kv.getMany<[UserHead, ReadPosition | number]>(
+          [keys.userHead(userId), keys.notificationRead(userId)],
+        );
+        const h = head.value ?? { seq: 0, epoch: "" };
+        const seq = Math.min(upto, h.seq);
+        if (readOf(e.value).seq >= seq) return false;
+        // The notification count up to `seq`: the head's, or the event's own record of it.
+        const at = seq === h.seq
+          ? null
+          : (await kv.get<UserEvent>(keys.userEvent(userId, seq))).value;
+        const n = seq === h.seq ? notifiedOf(h) : at?.n ?? seq;
+        const res = await kv.atomic().check(head).check(e)
+          .set(keys.notificationRead(userId), { seq, n }).commit();
         return res.ok ? true : null;
       });
     },

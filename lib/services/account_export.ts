@@ -99,7 +99,9 @@ export function createAccountExport(deps: {
       EXPORT_CAPS.notifications,
     );
     // Who mentioned me is kept to id and handle; their message text is theirs, not mine.
-    const items = page.items.map((e) => ({
+    const items = page.items.flatMap((e) =>
+      e.kind === "notification.new" ? [e] : []
+    ).map((e) => ({
       seq: e.seq,
       kind: e.notification.kind,
       roomId: e.notification.roomId,

@@ -1,5 +1,6 @@
 import { keys } from "../db/keys.ts";
-import type { Message, Messages } from "../db/messages.ts";
+import type { Message, MessageGate, Messages } from "../db/messages.ts";
+import type { Room } from "../db/rooms.ts";
 import type { RateLimits } from "../db/rate_limits.ts";
 import { epochOf } from "../db/room_log.ts";
 import type { Store } from "../db/store.ts";
@@ -49,6 +50,9 @@ export function createChatService(
   messages: Messages,
   rooms: RoomService,
   limits: RateLimits,
+  /** What a send must pass inside its commit, by room (a direct conversation's request). */
+  gateFor: (user: User, room: Room) => Promise<MessageGate | undefined> = () =>
+    Promise.resolve(undefined),
 ) {
   /** Ids of the room's members named by @handle in the text (never the author). */
   async function resolveMentions(roomId: string, text: string, author: User) {
@@ -60,11 +64,14 @@ export function createChatService(
       handles.map((h) => keys.userByHandle(h)),
     )).flatMap((e) => e.value ? [e.value] : []);
     if (ids.length === 0) return [];
-    const members = await kv.getMany(
-      ids.map((id) => keys.roomMember(roomId, id)),
-    );
-    return ids.filter((_, i) => members[i].value !== null)
-      .slice(0, MAX_NOTIFIED_MENTIONS);
+    const [members, blocks] = await Promise.all([
+      kv.getMany(ids.map((id) => keys.roomMember(roomId, id))),
+      // Someone who blocked the author is never notified by them.
+      kv.getMany(ids.map((id) => keys.block(id, author.id))),
+    ]);
+    return ids.filter((_, i) =>
+      members[i].value !== null && blocks[i].value === null
+    ).slice(0, MAX_NOTIFIED_MENTIONS);
   }
 
   return {
@@ -77,9 +84,13 @@ export function createChatService(
       const { room, role } = await rooms.requireMember(user, roomId);
       const kind = kindOf(room);
       const category = input.category ?? "social";
+      if (!can(kind, role, "post")) {
+        throw forbidden("not_allowed", "You cannot post in this room");
+      }
       if (category === "announcement" && !can(kind, role, "announce")) {
         throw forbidden("not_allowed", "Only room admins can announce");
       }
+      const gate = await gateFor(user, room);
       await limits.hit(LIMITS.send, user.id);
       const { message, created } = await messages.createMessage(roomId, {
         author: authorOf(user),
@@ -88,6 +99,7 @@ export function createChatService(
         category,
         threadRoot: input.threadRoot,
         mentions: await resolveMentions(roomId, input.text, user),
+        gate,
       });
       return { message: toMessageView(message), created };
     },

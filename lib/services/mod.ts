@@ -1,4 +1,5 @@
 import { createAccountDeletions } from "../db/account_deletions.ts";
+import { createBlocks } from "../db/blocks.ts";
 import { createMembers } from "../db/members.ts";
 import { createMessageActions } from "../db/message_actions.ts";
 import { createMessages } from "../db/messages.ts";
@@ -18,6 +19,8 @@ import { createAccountSelf } from "./account_self.ts";
 import { createAccounts } from "./accounts.ts";
 import { createActionService } from "./actions.ts";
 import { createChatService } from "./chat.ts";
+import { createConversationService } from "./conversations.ts";
+import { createInboxService } from "./inbox.ts";
 import { createNotificationService } from "./notifications.ts";
 import { createReceiptService } from "./receipts.ts";
 import { silentSignals } from "./signals.ts";
@@ -51,6 +54,7 @@ export function createServices(
     readMarks: createReadMarks(store),
     prefs: createPrefs(store),
     deletions: createAccountDeletions(store),
+    blocks: createBlocks(store),
   };
   const { users, limits, messages } = repos;
   const rooms = createRoomService(
@@ -61,8 +65,25 @@ export function createServices(
     store.clock,
     createRoomEdits(store, log),
   );
+  const conversations = createConversationService({
+    store,
+    rooms,
+    roomRepo: repos.rooms,
+    members: repos.members,
+    users,
+    blocks: repos.blocks,
+    limits,
+    log,
+  });
   return {
     store,
+    conversations,
+    inbox: createInboxService({
+      store,
+      users,
+      readMarks: repos.readMarks,
+      limits,
+    }),
     /** The repositories, for the CLI and the fan-out, which need no per-user rules. */
     repos,
     signals,
@@ -77,7 +98,13 @@ export function createServices(
       clock: store.clock,
     }),
     rooms,
-    chat: createChatService(store, messages, rooms, limits),
+    chat: createChatService(
+      store,
+      messages,
+      rooms,
+      limits,
+      conversations.sendGate,
+    ),
     actions: createActionService(
       repos.actions,
       messages,

@@ -1,5 +1,9 @@
 import type { Messages } from "../db/messages.ts";
-import type { UserEvent, UserStreams } from "../db/user_stream.ts";
+import type {
+  NotificationEvent,
+  UserEvent,
+  UserStreams,
+} from "../db/user_stream.ts";
 import type { User } from "../db/users.ts";
 import type { NotificationView } from "../shared/schemas.ts";
 
@@ -13,9 +17,12 @@ export function createNotificationService(
 ) {
   /** Stored events as views; the excerpt is read from the message as it is now. */
   async function toViews(
-    events: UserEvent[],
+    all: UserEvent[],
     readUpTo: number,
   ): Promise<NotificationView[]> {
+    const events = all.filter((e): e is NotificationEvent =>
+      e.kind === "notification.new"
+    );
     const found = await Promise.all(
       events.map((e) =>
         messages.getMessage(e.notification.roomId, e.notification.messageSeq)
@@ -41,10 +48,9 @@ export function createNotificationService(
       user: User,
       opts: { limit: number; before?: number; unread?: boolean },
     ) {
-      const [readUpTo, head] = await Promise.all([
-        streams.getReadUpTo(user.id),
-        streams.getUserHead(user.id),
-      ]);
+      const { readUpTo, unread, head } = await streams.unreadNotifications(
+        user.id,
+      );
       const page = await streams.listUserEvents(
         user.id,
         opts.limit,
@@ -58,16 +64,15 @@ export function createNotificationService(
         cursor: opts.unread && events.length < page.items.length
           ? null
           : page.cursor,
-        unread: Math.max(0, head.seq - readUpTo),
+        unread,
         // The stream position the count reflects: later notification.new frames add to it.
-        head: head.seq,
+        head,
       };
     },
 
     /** Marks every notification up to a seq read. */
     async markRead(user: User, upto: number): Promise<void> {
-      const head = await streams.getUserHead(user.id);
-      await streams.markRead(user.id, Math.min(upto, head.seq));
+      await streams.markRead(user.id, upto);
     },
   };
 }

@@ -12,10 +12,20 @@ export type RoomAction =
   | "delete_any"
   | "pin"
   | "view_edits"
-  | "edit_room";
+  | "edit_room"
+  /** Add someone by handle (groups). */
+  | "invite"
+  /** Remove someone holding that role. */
+  | "remove_member"
+  | "remove_admin"
+  | "remove_owner"
+  /** Give a member another role. */
+  | "set_role"
+  /** Leave the room (a direct conversation is deleted for oneself instead). */
+  | "leave";
 
-/** The kinds of room the policy knows; direct and group conversations will join this list. */
-export type RoomKind = "proximity";
+/** The kinds of room: public ones at a place, direct conversations and private groups. */
+export type RoomKind = "proximity" | "direct" | "group";
 
 /** The role of someone who is not a member. */
 export type Role = RoomRole | "none";
@@ -27,6 +37,7 @@ const MEMBER: RoomAction[] = [
   "reply",
   "edit_own",
   "delete_own",
+  "leave",
 ];
 const ADMIN: RoomAction[] = [
   ...MEMBER,
@@ -35,6 +46,23 @@ const ADMIN: RoomAction[] = [
   "pin",
   "view_edits",
   "edit_room",
+];
+const GROUP_ADMIN: RoomAction[] = [...ADMIN, "invite", "remove_member"];
+const GROUP_OWNER: RoomAction[] = [
+  ...GROUP_ADMIN,
+  "remove_admin",
+  "remove_owner",
+  "set_role",
+];
+// Two people with equal rights: both may pin, neither moderates the other.
+const DIRECT: RoomAction[] = [
+  "read",
+  "post",
+  "react",
+  "reply",
+  "edit_own",
+  "delete_own",
+  "pin",
 ];
 
 /** The one table that decides every right, by room kind and role. */
@@ -45,6 +73,18 @@ export const POLICY: Record<RoomKind, Record<Role, ReadonlySet<RoomAction>>> = {
     member: new Set(MEMBER),
     none: new Set(),
   },
+  group: {
+    owner: new Set(GROUP_OWNER),
+    admin: new Set(GROUP_ADMIN),
+    member: new Set(MEMBER),
+    none: new Set(),
+  },
+  direct: {
+    owner: new Set(DIRECT),
+    admin: new Set(DIRECT),
+    member: new Set(DIRECT),
+    none: new Set(),
+  },
 };
 
 /** Whether a role in a room of this kind may do an action. */
@@ -52,6 +92,18 @@ export function can(kind: RoomKind, role: Role, action: RoomAction): boolean {
   return POLICY[kind][role].has(action);
 }
 
+/** The right needed to remove someone holding `role`. */
+export const removeAction = (role: RoomRole): RoomAction =>
+  role === "owner"
+    ? "remove_owner"
+    : role === "admin"
+    ? "remove_admin"
+    : "remove_member";
+
 /** A room's kind, for the policy table. */
 export const kindOf = (room: { kind?: RoomKind }): RoomKind =>
   room.kind ?? "proximity";
+
+/** Whether a room is private: outsiders get 404, as if it did not exist. */
+export const isPrivate = (room: { kind?: RoomKind }): boolean =>
+  kindOf(room) !== "proximity";

@@ -1,7 +1,7 @@
 import type { Members, Membership, RoomRole } from "../db/members.ts";
 import type { RateLimits } from "../db/rate_limits.ts";
 import type { RoomEdits } from "../db/room_edits.ts";
-import type { Room, Rooms } from "../db/rooms.ts";
+import { isProximity, type Room, type Rooms } from "../db/rooms.ts";
 import { toUserView, type User, type Users } from "../db/users.ts";
 import { distanceM } from "../geo/distance.ts";
 import type { Clock } from "../shared/clock.ts";
@@ -22,7 +22,7 @@ import type {
   UserView,
 } from "../shared/schemas.ts";
 import { LIMITS } from "./limits.ts";
-import { can, kindOf } from "./policy.ts";
+import { can, isPrivate, kindOf } from "./policy.ts";
 
 /** A join needs a fix at least this precise, in metres. */
 export const MAX_JOIN_ACCURACY_M = 500;
@@ -34,8 +34,10 @@ export type MemberView = UserView & { joinedAt: string; role: RoomRole };
 
 /** A member's role: stored since the log, inferred for memberships made before it. */
 export function roleOf(room: Room, userId: string, m: Membership): RoomRole {
-  // The creator stays owner whatever a later rejoin wrote (a join stores role "member").
-  return room.ownerId === userId ? "owner" : m.role ?? "member";
+  // A proximity room's creator stays owner whatever a later rejoin wrote (a join stores
+  // role "member"); a group's ownership moves with its members' roles.
+  if (isProximity(room) && room.ownerId === userId) return "owner";
+  return m.role ?? "member";
 }
 
 /** The author fields of a user, as events and messages carry them. */
@@ -65,11 +67,12 @@ export function createRoomService(
     const stats = await rooms.getRoomStats(list.map((r) => r.id));
     return list.map((r, i) => ({
       id: r.id,
+      kind: kindOf(r),
       name: r.name,
       description: r.description,
-      lat: r.lat,
-      lng: r.lng,
-      radiusM: r.radiusM,
+      lat: isProximity(r) ? r.lat : null,
+      lng: isProximity(r) ? r.lng : null,
+      radiusM: isProximity(r) ? r.radiusM : null,
       category: r.category,
       ownerId: r.ownerId,
       createdAt: new Date(r.createdAt).toISOString(),
@@ -85,7 +88,10 @@ export function createRoomService(
     return room;
   }
 
-  /** The room and the user's role in it; 404 unknown room, 403 `not_member`. */
+  /**
+   * The room and the user's role in it; 404 unknown room, 403 `not_member` for a public room,
+   * and 404 for a private one, so outsiders cannot learn it exists.
+   */
   async function requireMember(
     user: User,
     roomId: string,
@@ -94,13 +100,29 @@ export function createRoomService(
       requireRoom(roomId),
       members.getMember(roomId, user.id),
     ]);
-    if (!membership) throw forbidden("not_member", "Join this room first");
+    if (!membership) {
+      if (isPrivate(room)) throw notFound("Room");
+      throw forbidden("not_member", "Join this room first");
+    }
     return { room, membership, role: roleOf(room, user.id, membership) };
+  }
+
+  /** A room anyone may see (public), or one the user belongs to; 404 otherwise. */
+  async function requireVisible(user: User | null, roomId: string) {
+    const room = await requireRoom(roomId);
+    if (isPrivate(room)) {
+      if (!user || !(await members.getMember(roomId, user.id))) {
+        throw notFound("Room");
+      }
+    }
+    return room;
   }
 
   return {
     requireRoom,
     requireMember,
+    requireVisible,
+    toViews,
 
     /** The user's role in a live room, or null when they are not a member. */
     async getRole(user: User, roomId: string): Promise<RoomRole | null> {
@@ -111,9 +133,9 @@ export function createRoomService(
       return room && m ? roleOf(room, user.id, m) : null;
     },
 
-    /** A live room's view; 404 when unknown or expired. */
-    async getRoomView(roomId: string): Promise<RoomView> {
-      return (await toViews([await requireRoom(roomId)]))[0];
+    /** A live room's view; 404 when unknown, expired, or private and not the user's. */
+    async getRoomView(user: User | null, roomId: string): Promise<RoomView> {
+      return (await toViews([await requireVisible(user, roomId)]))[0];
     },
 
     /** Renames or redescribes a room (owner and admins); members see room.updated. */
@@ -149,6 +171,10 @@ export function createRoomService(
       const views = await toViews(found.map((f) => f.room));
       return views.map((v, i): NearbyRoomView => ({
         ...v,
+        kind: "proximity",
+        lat: found[i].room.lat,
+        lng: found[i].room.lng,
+        radiusM: found[i].room.radiusM,
         distanceM: Math.round(found[i].distanceM),
       }));
     },
@@ -159,6 +185,8 @@ export function createRoomService(
      */
     async joinRoom(user: User, roomId: string, fix: Fix): Promise<RoomView> {
       const room = await requireRoom(roomId);
+      // Conversations are joined by invitation only; outsiders do not learn they exist.
+      if (!isProximity(room)) throw notFound("Room");
       if (fix.accuracy > MAX_JOIN_ACCURACY_M) {
         throw unprocessable(
           "imprecise_location",
@@ -176,11 +204,27 @@ export function createRoomService(
       return (await toViews([room]))[0];
     },
 
-    /** Leaves a room; leaving a room you are not in is not an error. */
+    /**
+     * Leaves a room; leaving a room you are not in is not an error. A group's last owner must
+     * hand over first (409 `last_owner`); a direct conversation is deleted for oneself instead.
+     */
     async leaveRoom(user: User, roomId: string): Promise<void> {
-      await requireRoom(roomId);
+      const room = await requireRoom(roomId);
+      const m = await members.getMember(roomId, user.id);
+      if (!m) {
+        if (isPrivate(room)) throw notFound("Room");
+        return;
+      }
+      if (!can(kindOf(room), roleOf(room, user.id, m), "leave")) {
+        throw forbidden(
+          "not_allowed",
+          "A direct conversation cannot be left; delete it from your inbox instead",
+        );
+      }
       // The member.left event ends the leaver's live subscriptions on every isolate.
-      await members.deleteMember(roomId, authorOf(user));
+      await members.deleteMember(roomId, authorOf(user), {
+        keepOwner: kindOf(room) === "group",
+      });
     },
 
     /** A page of a room's members, for members only. */

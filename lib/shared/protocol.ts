@@ -39,6 +39,12 @@ export const MAX_SOCKETS_PER_ADDRESS = 100;
 const Ref = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional();
 const Seq = z.number().int().min(1);
 
+/** A member's role in a room. */
+const MemberRoleSchema = z.enum(["owner", "admin", "member"]);
+
+/** Rooms one socket's inbox subscription follows at most. */
+export const MAX_INBOX_FOLLOWS = 500;
+
 /** Frames a client sends, discriminated on `type`. */
 export const ClientFrameSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("auth"), token: z.string().min(1).max(200) }),
@@ -98,6 +104,8 @@ export const ClientFrameSchema = z.discriminatedUnion("type", [
     after: z.number().int().min(0).optional(),
     epoch: z.string().max(64).optional(),
   }),
+  /** Follow every room and conversation of mine for inbox.activity (not resumable: refetch). */
+  z.object({ type: z.literal("inbox.subscribe") }),
   z.object({ type: z.literal("ping"), id: z.string().max(64).optional() }),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
@@ -153,12 +161,30 @@ export const RoomEventFrameSchema = z.discriminatedUnion("type", [
     ...RoomSeq,
     user: AuthorViewSchema,
     memberCount: z.number().int().min(0),
+    role: MemberRoleSchema.optional(),
+    /** Who added them (a group invite). */
+    by: UlidSchema.optional(),
   }),
   z.object({
     type: z.literal("member.left"),
     ...RoomSeq,
     userId: UlidSchema,
     memberCount: z.number().int().min(0),
+    /** Who removed them, when someone else did. */
+    by: UlidSchema.optional(),
+    reason: z.enum(["left", "removed"]).optional(),
+  }),
+  z.object({
+    type: z.literal("member.role"),
+    ...RoomSeq,
+    userId: UlidSchema,
+    role: MemberRoleSchema,
+    by: UlidSchema,
+  }),
+  z.object({
+    type: z.literal("request.accepted"),
+    ...RoomSeq,
+    by: UlidSchema,
   }),
   z.object({
     type: z.literal("room.updated"),
@@ -193,7 +219,7 @@ export const ServerFrameSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("unsubscribed"),
     room: UlidSchema,
-    /** "left" when pushed because the user left the room. */
+    /** "left" when pushed because the user left the room (or was removed from it). */
     reason: z.enum(["request", "left"]).optional(),
   }),
   ...RoomEventFrameSchema.options,
@@ -247,6 +273,32 @@ export const ServerFrameSchema = z.discriminatedUnion("type", [
     type: z.literal("notification.new"),
     seq: z.number().int().min(1),
     notification: NotificationViewSchema,
+  }),
+  z.object({
+    type: z.literal("inbox.subscribed"),
+    /** How many of my rooms are followed (at most MAX_INBOX_FOLLOWS, newest first). */
+    rooms: z.number().int().min(0),
+  }),
+  z.object({
+    type: z.literal("inbox.activity"),
+    room: UlidSchema,
+    /** The room log seq of the message.new; counts reflecting a lower seq add it. */
+    seq: z.number().int().min(1),
+    at: z.string(),
+    from: AuthorViewSchema,
+    /** The start of the text (raw, never HTML). */
+    preview: z.string(),
+  }),
+  z.object({
+    type: z.literal("inbox.removed"),
+    room: UlidSchema,
+  }),
+  z.object({
+    type: z.literal("inbox.changed"),
+    /** Seq in my own stream (the notifications stream), for resuming it. */
+    seq: z.number().int().min(1),
+    room: UlidSchema,
+    why: z.enum(["added", "read", "hidden", "accepted", "declined"]),
   }),
   z.object({ type: z.literal("pong"), id: z.string().optional() }),
   z.object({

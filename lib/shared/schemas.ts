@@ -102,14 +102,18 @@ export const UpdateRoomInputSchema = z.object({
 });
 export type UpdateRoomInput = z.infer<typeof UpdateRoomInputSchema>;
 
-/** A room as clients see it. */
+/** The kinds of room: public ones at a place, direct conversations, private groups. */
+export const RoomKindSchema = z.enum(["proximity", "direct", "group"]);
+
+/** A room as clients see it; only proximity rooms have a place (null for conversations). */
 export const RoomViewSchema = z.object({
   id: UlidSchema,
+  kind: RoomKindSchema,
   name: z.string(),
   description: z.string(),
-  lat: z.number(),
-  lng: z.number(),
-  radiusM: z.number(),
+  lat: z.number().nullable(),
+  lng: z.number().nullable(),
+  radiusM: z.number().nullable(),
   category: RoomCategorySchema,
   ownerId: UlidSchema,
   createdAt: z.string(),
@@ -121,6 +125,10 @@ export type RoomView = z.infer<typeof RoomViewSchema>;
 
 /** A room in a nearby search, with its distance from the searcher. */
 export const NearbyRoomViewSchema = RoomViewSchema.extend({
+  kind: z.literal("proximity"),
+  lat: z.number(),
+  lng: z.number(),
+  radiusM: z.number(),
   distanceM: z.number().int(),
 });
 export type NearbyRoomView = z.infer<typeof NearbyRoomViewSchema>;

@@ -6,6 +6,8 @@ import { cookieWritesFromOwnOrigin } from "../../lib/http/origin.ts";
 import { AppError } from "../../lib/shared/errors.ts";
 import { accountRoutes } from "./account.ts";
 import { authRoutes } from "./auth.ts";
+import { conversationRoutes } from "./conversations.ts";
+import { inboxRoutes } from "./inbox.ts";
 import { meRoutes } from "./me.ts";
 import { messageActionRoutes } from "./message_actions.ts";
 import { messageRoutes } from "./messages.ts";
@@ -36,6 +38,8 @@ export function createApiRoutes() {
   api.route("/", roomLiveRoutes);
   api.route("/", meRoutes);
   api.route("/", accountRoutes);
+  api.route("/", conversationRoutes);
+  api.route("/", inboxRoutes);
   api.get("/health", (c) => c.json({ ok: true }));
   api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

@@ -158,9 +158,11 @@ export const roomRoutes = new OpenAPIHono<AppEnv>({
     return c.json({ items }, 200);
   })
   .openapi(get, async (c) => {
-    requireUser(c);
     return c.json(
-      await c.var.services.rooms.getRoomView(c.req.valid("param").id),
+      await c.var.services.rooms.getRoomView(
+        requireUser(c),
+        c.req.valid("param").id,
+      ),
       200,
     );
   })

@@ -52,7 +52,7 @@ async function roomPage(c: Context<AppEnv>) {
   }
   const id = UlidSchema.safeParse(c.req.param("id"));
   if (!id.success) throw notFound("Room");
-  const room = await c.var.services.rooms.getRoomView(id.data);
+  const room = await c.var.services.rooms.getRoomView(user, id.data);
   const props = await chatProps(c, user, room);
   const body = props
     ? <Island name="Chat" component={Chat} props={props} />
@@ -63,7 +63,7 @@ async function roomPage(c: Context<AppEnv>) {
         props={{
           roomId: room.id,
           roomName: room.name,
-          radiusM: room.radiusM,
+          radiusM: room.radiusM ?? 0,
           category: room.category,
         }}
       />

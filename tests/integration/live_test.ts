@@ -74,9 +74,12 @@ Deno.test("live - presence, typing and receipts across two isolates", async (t) 
     const room = (await createRoom(base, ann, HERE)).id;
     await joinRoom(base, bob, room, HERE);
     await joinRoom(base, cat, room, HERE);
+    // Dan writes: sending moves the sender's own mark, and the others' marks are under test.
+    const dan = await registerUser(base, "dan");
+    await joinRoom(base, dan, room, HERE);
     const sent = [];
     for (const text of ["one", "two", "three"]) {
-      sent.push(ok(await sendMessage(base, ann, room, text, `c-${text}`), 201));
+      sent.push(ok(await sendMessage(base, dan, room, text, `c-${text}`), 201));
     }
     const [s1, s2, s3] = sent.map((m) => m.seq as number);
 
@@ -308,6 +311,7 @@ Deno.test("live - presence, typing and receipts across two isolates", async (t) 
         const expected = [
           { userId: ann.user.id, seq: s2 },
           { userId: bob.user.id, seq: s3 },
+          { userId: dan.user.id, seq: s3 },
         ].toSorted(byUser);
         assert.deepEqual(await receiptsState(), expected);
         assert.deepEqual(await receiptsApi(), expected);
@@ -381,6 +385,7 @@ Deno.test("live - presence, typing and receipts across two isolates", async (t) 
         const expected = [
           { userId: ann.user.id, seq: s2 },
           { userId: bob.user.id, seq: s3 },
+          { userId: dan.user.id, seq: s3 },
         ].toSorted(byUser);
         assert.deepEqual(await receiptsState(), expected);
         assert.deepEqual(await receiptsApi(), expected);

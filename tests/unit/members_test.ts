@@ -74,6 +74,7 @@ Deno.test("addMember - a join appends member.joined and records its seq as joinS
       kind: "member.joined",
       user: user("U1"),
       memberCount: 1,
+      role: "member",
       roomId: ROOM,
       seq: 1,
       at: store.clock.now(),

@@ -244,6 +244,7 @@ Deno.test("createMessage - message, event, head, clientId record and category in
       reactions: [],
       mentions: [],
       editSeqs: [],
+      n: 1,
     });
     const head = (await messages.getRoomHead(roomId))!;
     const entries = await store.kv.getMany<unknown[]>([
@@ -252,6 +253,7 @@ Deno.test("createMessage - message, event, head, clientId record and category in
       keys.roomHead(roomId),
       keys.messageByClientId(roomId, BOB.id, "c-9"),
       keys.messageByCategory(roomId, "networking", 1),
+      keys.readMark(roomId, BOB.id),
     ]);
     assert.deepEqual(entries.map((e) => e.value), [
       message,
@@ -263,9 +265,17 @@ Deno.test("createMessage - message, event, head, clientId record and category in
         at: store.clock.now(),
         expiresAt: store.clock.now() + createRoomLog(store).retentionMs,
       },
-      { seq: 1, lastMessageAt: store.clock.now(), epoch: head.epoch },
+      {
+        seq: 1,
+        lastMessageAt: store.clock.now(),
+        epoch: head.epoch,
+        messageCount: 1,
+        lastMessageSeq: 1,
+      },
       { seq: 1, expiresAt: store.clock.now() + CLIENT_ID_TTL_MS },
       1,
+      // Sending reads up to one's own message, in the same commit.
+      { seq: 1, n: 1, at: store.clock.now() },
     ]);
     assert.equal(new Set(entries.map((e) => e.versionstamp)).size, 1);
   } finally {

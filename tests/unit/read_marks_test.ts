@@ -2,13 +2,25 @@ import assert from "node:assert/strict";
 import { keys } from "../../lib/db/keys.ts";
 import { createPrefs } from "../../lib/db/prefs.ts";
 import { createReadMarks } from "../../lib/db/read_marks.ts";
+import type { Store } from "../../lib/db/store.ts";
 import { openTestStore } from "../helpers/store.ts";
+
+/** A room whose log has reached seq 100 (marks are clamped to the head). */
+async function roomAt100(store: Store): Promise<string> {
+  const room = store.newId();
+  await store.kv.set(keys.roomHead(room), {
+    seq: 100,
+    lastMessageAt: null,
+    epoch: "e",
+  });
+  return room;
+}
 
 Deno.test("read marks - only go up", async () => {
   const store = await openTestStore();
   try {
     const marks = createReadMarks(store);
-    const room = store.newId(), user = store.newId();
+    const room = await roomAt100(store), user = store.newId();
     assert.equal(await marks.getReadMark(room, user), null);
     assert.equal(await marks.setReadMark(room, user, 5), true);
     assert.equal(await marks.setReadMark(room, user, 3), false);
@@ -18,6 +30,7 @@ Deno.test("read marks - only go up", async () => {
     assert.equal(await marks.setReadMark(room, user, 9), true);
     assert.deepEqual((await store.kv.get(keys.readMark(room, user))).value, {
       seq: 9,
+      n: 0,
       at: store.clock.now(),
     });
   } finally {
@@ -29,7 +42,7 @@ Deno.test("read marks - concurrent raises settle on the highest", async () => {
   const store = await openTestStore();
   try {
     const marks = createReadMarks(store);
-    const room = store.newId(), user = store.newId();
+    const room = await roomAt100(store), user = store.newId();
     const seqs = Array.from({ length: 40 }, (_, i) => ((i * 17) % 40) + 1);
     const changed = await Promise.all(
       seqs.map((seq) => marks.setReadMark(room, user, seq)),
@@ -45,12 +58,12 @@ Deno.test("read marks - a room's marks list in user order, up to the limit", asy
   const store = await openTestStore();
   try {
     const marks = createReadMarks(store);
-    const room = store.newId();
+    const room = await roomAt100(store);
     const users = [store.newId(), store.newId(), store.newId()];
     for (const [i, u] of users.entries()) {
       await marks.setReadMark(room, u, i + 1);
     }
-    await marks.setReadMark(store.newId(), users[0], 99);
+    await marks.setReadMark(await roomAt100(store), users[0], 99);
     assert.deepEqual(await marks.listReadMarks(room, 10), [
       { userId: users[0], seq: 1 },
       { userId: users[1], seq: 2 },

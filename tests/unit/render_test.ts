@@ -14,6 +14,7 @@ const HOSTILE = "<img src=x onerror=alert(1)>";
 Deno.test("render - user text is escaped, never turned into markup", () => {
   const room = {
     id: "01ARZ3NDEKTSV4RRFFQ69G5FAW",
+    kind: "proximity" as const,
     name: HOSTILE,
     description: `"><script>alert(1)</script>`,
     lat: 0,

@@ -105,10 +105,13 @@ Deno.test("room log - change appends its events under the next seqs with its wri
         expiresAt: now + MINUTE,
       },
     ]);
+    // A touching change's first event is its message: the head counts it and points at it.
     assert.deepEqual(await head(store), {
       seq: 3,
       lastMessageAt: now,
       epoch: "e0",
+      messageCount: 1,
+      lastMessageSeq: 2,
     });
     const stored = await storedEvents(store);
     assert.deepEqual(stored.map((e) => e.value.seq), [1, 2, 3]);
@@ -143,6 +146,8 @@ Deno.test("room log - a change without touch keeps lastMessageAt; without events
       seq: 2,
       lastMessageAt: at,
       epoch: "e0",
+      messageCount: 1,
+      lastMessageSeq: 1,
     });
     // Writes without events move neither the head nor the fan-out.
     await log.change(ROOM, [], () => ({

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createRooms, type Room } from "../../lib/db/rooms.ts";
+import { createRooms, type ProximityRoom } from "../../lib/db/rooms.ts";
 import {
   destinationPoint as destination,
   distanceM,
@@ -100,7 +100,7 @@ async function assertMatchesOracle(
   center: LatLng,
   extraQueries: LatLng[],
   seed: number,
-  witness: (q: LatLng, found: Room[]) => boolean,
+  witness: (q: LatLng, found: ProximityRoom[]) => boolean,
 ) {
   const store = await openTestStore();
   try {
