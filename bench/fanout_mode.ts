@@ -73,7 +73,11 @@ async function startLive(
 ): Promise<Live> {
   const jobs = mode === "parallel" ? 2 : 1;
   const before = new Set(await childPids());
-  const srv = await tree.start({ DENO_JOBS: String(jobs) }).catch((err) => {
+  // A bench's joiners arrive all at once: exactly what the raid shield is for, so it is off.
+  const srv = await tree.start({
+    DENO_JOBS: String(jobs),
+    VICINITY_RAID_SHIELD: "off",
+  }).catch((err) => {
     throw new Error(`${tree.tree} server (${tree.commit}) did not start`, {
       cause: err,
     });

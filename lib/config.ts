@@ -19,6 +19,30 @@ const OriginListSchema = z.string().transform((raw, ctx) => {
   return origins;
 });
 
+/** Most entries VICINITY_FLAG_WORDS may hold, and the longest one. */
+export const FLAG_WORDS_MAX = { entries: 1000, chars: 64 } as const;
+
+const WordListSchema = z.string().transform((raw, ctx) => {
+  const words = raw.split(",").map((s) => s.trim()).filter(Boolean);
+  if (words.length > FLAG_WORDS_MAX.entries) {
+    ctx.addIssue({
+      code: "custom",
+      message: `holds ${words.length} words; at most ${FLAG_WORDS_MAX.entries}`,
+    });
+  }
+  for (const w of words) {
+    if (w.length > FLAG_WORDS_MAX.chars || !/[\p{L}\p{N}]/u.test(w)) {
+      ctx.addIssue({
+        code: "custom",
+        message: `"${
+          w.slice(0, 80)
+        }" is not a word: 1–${FLAG_WORDS_MAX.chars} characters with a letter or digit`,
+      });
+    }
+  }
+  return words;
+});
+
 const EnvSchema = z.object({
   PORT: z.coerce.number({ error: "must be a port number" }).int(
     "must be 0–65535",
@@ -43,6 +67,8 @@ const EnvSchema = z.object({
     error: "must be a number of days",
   }).min(0.001, "must be 0.001–365").max(365, "must be 0.001–365").default(7),
   VICINITY_BROADCAST: z.enum(["on", "off"]).default("on"),
+  VICINITY_FLAG_WORDS: WordListSchema.default([]),
+  VICINITY_RAID_SHIELD: z.enum(["on", "off"]).default("on"),
 });
 
 /** Validated configuration, read once at start-up. */
@@ -60,6 +86,10 @@ export type Config = {
   eventRetentionMs: number;
   /** Whether isolates hint each other over BroadcastChannel (off: kv.watch alone). */
   broadcast: boolean;
+  /** Words (or phrases) that flag a message for moderators, as configured. */
+  flagWords: string[];
+  /** Whether a surge of joins holds newcomers read-only (off: seeding, load tests). */
+  raidShield: boolean;
 };
 
 /** Parses environment variables into Config, or throws an Error listing every bad variable. */
@@ -94,6 +124,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.VICINITY_LOG_LEVEL,
     eventRetentionMs: Math.round(e.VICINITY_EVENT_RETENTION_DAYS * 86_400_000),
     broadcast: e.VICINITY_BROADCAST === "on",
+    flagWords: e.VICINITY_FLAG_WORDS,
+    raidShield: e.VICINITY_RAID_SHIELD === "on",
   };
 }
 

@@ -126,6 +126,7 @@ export function toEventFrame(e: RoomEvent): RoomEventFrame {
         memberCount: e.memberCount,
         ...(e.role ? { role: e.role } : {}),
         ...(e.by ? { by: e.by } : {}),
+        ...(e.held ? { held: true } : {}),
       };
     case "member.left":
       return {
@@ -146,23 +147,41 @@ export function toEventFrame(e: RoomEvent): RoomEventFrame {
       };
     case "request.accepted":
       return { type: e.kind, ...base, by: e.by };
+    case "member.muted":
+      return {
+        type: e.kind,
+        ...base,
+        userId: e.userId,
+        until: isoOrNull(e.until),
+        by: e.by,
+      };
+    case "member.admitted":
+      return { type: e.kind, ...base, userId: e.userId, by: e.by };
     case "room.updated":
       return {
         type: e.kind,
         ...base,
         name: e.name,
         description: e.description,
+        ...(e.slowModeS !== undefined ? { slowModeS: e.slowModeS } : {}),
       };
   }
 }
 
 /** A room event as the feed hands it out: serialised once however many sockets get it. */
 export function toFeedItem(e: RoomEvent): FeedItem {
-  return {
+  const item: FeedItem = {
     seq: e.seq,
     text: JSON.stringify(toEventFrame(e)),
     ends: e.kind === "member.left" ? e.userId : undefined,
     event: e,
+  };
+  if (e.onlyFor === undefined) return item;
+  const skipped: ServerFrame = { type: "skipped", room: e.roomId, seq: e.seq };
+  return {
+    ...item,
+    onlyFor: e.onlyFor,
+    hidden: { seq: e.seq, text: JSON.stringify(skipped) },
   };
 }
 

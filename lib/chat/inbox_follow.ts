@@ -5,6 +5,7 @@ import { getManyBatched } from "../db/store.ts";
 import type { User } from "../db/users.ts";
 import { MAX_INBOX_FOLLOWS } from "../shared/protocol.ts";
 import { inboxActivityText } from "./frames.ts";
+import { itemFor } from "./room_feed.ts";
 import type { Session, Subscription } from "./session.ts";
 import type { SubscribeDeps } from "./subscriptions.ts";
 
@@ -48,7 +49,8 @@ export async function followInbox(
         userId: user.id,
         joinSeq: m.joinSeq ?? 0,
         deliver(item) {
-          const text = inboxActivityText(item);
+          // A shadow message is its author's alone: everyone else's inbox ignores it.
+          const text = inboxActivityText(itemFor(item, user.id));
           if (text) session.sendText(text);
           return true;
         },

@@ -19,7 +19,17 @@ export type FeedItem = {
   inboxText?: string;
   /** On a user's stream: a room they were added to, which their inbox starts following. */
   follow?: string;
+  /** Only this user sees the event (a shadow-banned author); the others get `hidden`. */
+  onlyFor?: string;
+  /** What everyone else gets instead: a placeholder that keeps their seqs gap-free. */
+  hidden?: FeedItem;
 };
+
+/** The item a subscriber gets: the event, or its placeholder when it is not theirs to see. */
+export const itemFor = (item: FeedItem, userId: string): FeedItem =>
+  item.onlyFor !== undefined && item.onlyFor !== userId && item.hidden
+    ? item.hidden
+    : item;
 
 /** One local subscription; `cursor` is the last seq it took. */
 export type FeedSubscriber = {
@@ -90,7 +100,7 @@ export function createLogFeed(kv: Deno.Kv, source: FeedSource): LogFeed {
     for (const item of batch) {
       for (const s of subs) {
         if (item.seq !== s.cursor + 1 || refused.has(s)) continue;
-        if (!s.deliver(item)) {
+        if (!s.deliver(itemFor(item, s.userId))) {
           refused.add(s);
           continue;
         }

@@ -42,6 +42,19 @@ export const keys = {
   /** Reverse index of blocks: who blocked a user (never shown to them). */
   blockedBy: (blockedId: string, userId: string) =>
     ["blocked_by", blockedId, userId] as const,
+  /** A ban from a room: `{by, reason, at, until}`; joins read it in their commit. */
+  roomBan: (roomId: string, userId: string) =>
+    ["room_bans", roomId, userId] as const,
+  /** Prefix of a room's bans. */
+  roomBansPrefix: (roomId: string) => ["room_bans", roomId] as const,
+  /** When a member last posted in a slow-mode room (epoch ms). */
+  slowModeLast: (roomId: string, userId: string) =>
+    ["slow_mode_last", roomId, userId] as const,
+  /** Joins of a room in one minute's window, and how many came from its edge. */
+  roomJoinWindow: (roomId: string, windowStart: number) =>
+    ["room_join_windows", roomId, windowStart] as const,
+  /** A room's raised raid shield: new joiners are held until it lapses or an admin lowers it. */
+  raidShield: (roomId: string) => ["raid_shields", roomId] as const,
   /** Geo index: 9-char geohash of the room's centre → a small pin for distance filtering. */
   roomByGeohash: (geohash: string, roomId: string) =>
     ["rooms_by_geohash", geohash, roomId] as const,
@@ -139,4 +152,43 @@ export const keys = {
   /** A subject's failure streak for backoff: failures so far and the last attempt's time. */
   rateLimitBackoff: (bucket: string, subject: string) =>
     ["rate_limit_backoffs", bucket, subject] as const,
+
+  // ── Moderation: the audit log, reports and automatic flags (issue 8, "Safety") ──
+  /** An audit log entry, by its ULID, so a reverse scan lists newest first. */
+  auditEntry: (id: string) => ["audit_log", id] as const,
+  /** Prefix of the whole audit log. */
+  auditPrefix: () => ["audit_log"] as const,
+  /** A report of a message or a user (by a person or by the flag rules), by its ULID. */
+  report: (reportId: string) => ["reports", reportId] as const,
+  /** Index of reports by status, newest first by id (the site-wide queue). */
+  reportByStatus: (status: string, reportId: string) =>
+    ["reports_by_status", status, reportId] as const,
+  /** Prefix of the reports in one status. */
+  reportsByStatusPrefix: (status: string) =>
+    ["reports_by_status", status] as const,
+  /** Index of a room's reports by status (the room moderators' queue). */
+  reportByRoom: (roomId: string, status: string, reportId: string) =>
+    ["reports_by_room", roomId, status, reportId] as const,
+  /** Prefix of a room's reports in one status. */
+  reportsByRoomPrefix: (roomId: string, status: string) =>
+    ["reports_by_room", roomId, status] as const,
+  /** Index of every report a user made, for their export. */
+  reportByReporter: (userId: string, reportId: string) =>
+    ["reports_by_reporter", userId, reportId] as const,
+  /** Prefix of the reports a user made. */
+  reportsByReporterPrefix: (userId: string) =>
+    ["reports_by_reporter", userId] as const,
+  /** A reporter's open report of a target ("message:<room>:<seq>" or "user:<id>") → its id. */
+  openReportByReporter: (reporterId: string, target: string) =>
+    ["open_reports_by_reporter", reporterId, target] as const,
+  /** The open automatic report of a target → its id: one per target. */
+  openFlagByTarget: (target: string) =>
+    ["open_flags_by_target", target] as const,
+  /** How many people hold an open report of a target (the many-reports rule). */
+  reportCount: (target: string) => ["report_counts", target] as const,
+  /** The links a user posted lately, with times (the repeated-link rule). */
+  recentLinks: (userId: string) => ["recent_links", userId] as const,
+  /** A user's messages in one room within one fixed flood window. */
+  floodCount: (roomId: string, userId: string, windowStart: number) =>
+    ["flood_counts", roomId, userId, windowStart] as const,
 };

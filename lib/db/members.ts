@@ -1,7 +1,7 @@
-import { conflict } from "../shared/errors.ts";
+import { conflict, forbidden } from "../shared/errors.ts";
 import type { AuthorView } from "../shared/schemas.ts";
 import { keys } from "./keys.ts";
-import type { RoomLog } from "./room_log.ts";
+import type { RoomEventBody, RoomLog } from "./room_log.ts";
 import type { Store } from "./store.ts";
 import { appendUserEvent, type UserHead } from "./user_stream.ts";
 
@@ -13,7 +13,29 @@ export type Membership = {
   joinedAt: number;
   role?: RoomRole;
   joinSeq?: number;
+  /** Muted until this time (epoch ms): they read but cannot post or react. */
+  mutedUntil?: number;
+  /** Held by the raid shield: read-only until an admin lets them in. */
+  held?: boolean;
 };
+
+/** A ban from one room: who, why, and until when (null: until lifted). */
+export type RoomBan = {
+  by: string;
+  reason: string;
+  at: number;
+  until: number | null;
+};
+
+/** Whether a ban still holds at `now`. */
+export const banHolds = (b: RoomBan | null, now: number): b is RoomBan =>
+  b !== null && (b.until === null || b.until > now);
+
+/** 403 `banned_from_room`. */
+export const bannedFromRoom = (b: RoomBan) =>
+  forbidden("banned_from_room", "You are banned from this room", {
+    until: b.until === null ? null : new Date(b.until).toISOString(),
+  });
 
 /** How a membership change came about, and what it must keep true. */
 export type MemberChangeOptions = {
@@ -25,6 +47,12 @@ export type MemberChangeOptions = {
   notify?: boolean;
   /** Refuse a change that would leave the room with members but no owner (groups). */
   keepOwner?: boolean;
+  /** Why someone else removed them (default "removed"). */
+  reason?: "removed" | "kicked" | "banned";
+  /** Bar them from coming back, in the same commit as the removal. */
+  ban?: RoomBan;
+  /** Join held by the raid shield. */
+  held?: boolean;
 };
 
 /** 409 `last_owner`: a group always has an owner while it has members. */
@@ -45,27 +73,43 @@ export function createMembers({ kv }: Store, log: RoomLog) {
   ) {
     const memberKey = keys.roomMember(roomId, user.id);
     const notify = opts.notify && join;
+    const banKey = keys.roomBan(roomId, user.id);
     const { result } = await log.change<boolean>(roomId, [
       memberKey,
       keys.roomMemberCount(roomId),
       keys.roomOwnerCount(roomId),
+      banKey,
       ...(notify ? [keys.userHead(user.id)] : []),
     ], ({ entries, now, nextSeq }) => {
-      const [member, count, owners, head] = entries as [
+      const [member, count, owners, ban, head] = entries as [
         Deno.KvEntryMaybe<Membership>,
         Deno.KvEntryMaybe<number>,
         Deno.KvEntryMaybe<number>,
+        Deno.KvEntryMaybe<RoomBan>,
         Deno.KvEntryMaybe<UserHead>?,
       ];
+      // A ban is read in the join's own commit, so a join racing a ban cannot slip in.
+      if (join && banHolds(ban.value, now)) throw bannedFromRoom(ban.value);
+      if (!join && opts.ban && member.value === null) {
+        // Banning someone who is not (or no longer) a member still bars them.
+        return {
+          result: false,
+          events: [],
+          mutate: (op) => void op.set(banKey, opts.ban),
+        };
+      }
       if ((member.value !== null) === join) return { done: false };
       const memberCount = Math.max(0, (count.value ?? 0) + (join ? 1 : -1));
       const role = join ? opts.role ?? "member" : member.value!.role;
       const ownerDelta = role === "owner" ? (join ? 1 : -1) : 0;
       const ownerCount = (owners.value ?? 0) + ownerDelta;
-      if (opts.keepOwner && ownerCount < 1 && memberCount > 0) {
-        throw lastOwner();
-      }
+      // Only groups count owners; a proximity room's creator is its owner for good.
+      if (
+        opts.keepOwner && owners.value !== null && ownerCount < 1 &&
+        memberCount > 0
+      ) throw lastOwner();
       const by = opts.by && opts.by !== user.id ? { by: opts.by } : {};
+      const held = join && opts.held ? { held: true } : {};
       return {
         result: true,
         checks: head ? [head] : [],
@@ -83,8 +127,14 @@ export function createMembers({ kv }: Store, log: RoomLog) {
           if (ownerDelta && owners.value !== null) {
             op.set(keys.roomOwnerCount(roomId), ownerCount);
           }
+          if (opts.ban) op.set(banKey, opts.ban);
           if (join) {
-            const m: Membership = { joinedAt: now, role, joinSeq: nextSeq };
+            const m: Membership = {
+              joinedAt: now,
+              role,
+              joinSeq: nextSeq,
+              ...held,
+            };
             op.set(memberKey, m).set(keys.roomByMember(user.id, roomId), m);
             if (head) {
               appendUserEvent(op, user.id, head, { roomId, why: "added" }, now);
@@ -115,6 +165,64 @@ export function createMembers({ kv }: Store, log: RoomLog) {
       user: AuthorView,
       opts?: MemberChangeOptions,
     ) => change(roomId, user, false, opts),
+
+    /**
+     * Changes a membership (mute, admit) with its event in one log commit; answers false when
+     * they are not a member or `patch` answers null (nothing to change).
+     */
+    async patchMember(
+      roomId: string,
+      userId: string,
+      patch: (m: Membership, now: number) => Membership | null,
+      event: RoomEventBody,
+    ): Promise<boolean> {
+      const memberKey = keys.roomMember(roomId, userId);
+      const { result } = await log.change<boolean>(
+        roomId,
+        [memberKey],
+        ({ entries, now }) => {
+          const m = entries[0].value as Membership | null;
+          const next = m && patch(m, now);
+          if (!next) return { done: false };
+          return {
+            result: true,
+            events: [event],
+            mutate(op) {
+              op.set(memberKey, next).set(
+                keys.roomByMember(userId, roomId),
+                next,
+              );
+            },
+          };
+        },
+      );
+      return result;
+    },
+
+    /** A room's ban of a user, if any (lifted or lapsed bans read as null). */
+    async getBan(roomId: string, userId: string, now: number) {
+      const b = (await kv.get<RoomBan>(keys.roomBan(roomId, userId))).value;
+      return banHolds(b, now) ? b : null;
+    },
+
+    /** Lifts a ban; true if there was one. */
+    async liftBan(roomId: string, userId: string): Promise<boolean> {
+      const key = keys.roomBan(roomId, userId);
+      const e = await kv.get<RoomBan>(key);
+      if (!e.value) return false;
+      return (await kv.atomic().check(e).delete(key).commit()).ok;
+    },
+
+    /** A room's bans, in user-id order (at most 1,000). */
+    async listBans(roomId: string) {
+      const items: { userId: string; ban: RoomBan }[] = [];
+      for await (
+        const e of kv.list<RoomBan>({ prefix: keys.roomBansPrefix(roomId) }, {
+          limit: 1_000,
+        })
+      ) items.push({ userId: e.key[2] as string, ban: e.value });
+      return items;
+    },
 
     /**
      * Changes a member's role (a member.role event), keeping a group's owner count and its

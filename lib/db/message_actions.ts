@@ -49,6 +49,9 @@ export function applyReaction(
   return at >= 0 ? list.map((r, i) => i === at ? next : r) : [...list, next];
 }
 
+/** A shadow message's events reach its author alone. */
+const onlyFor = (m: Message) => m.shadow ? { onlyFor: m.author.id } : {};
+
 /** Edits, deletes, reactions and pins: each one checked commit on the room log. */
 export function createMessageActions({ kv }: Store, log: RoomLog) {
   const msgKey = keys.message;
@@ -73,7 +76,7 @@ export function createMessageActions({ kv }: Store, log: RoomLog) {
           };
           return {
             result: next,
-            events: [{ kind: "message.edited", message: next }],
+            events: [{ kind: "message.edited", message: next, ...onlyFor(m) }],
             mutate(op) {
               const old: MessageEdit = {
                 text: m.text,
@@ -138,7 +141,7 @@ export function createMessageActions({ kv }: Store, log: RoomLog) {
             result: tomb,
             events: m.deleted
               ? []
-              : [{ kind: "message.deleted", message: tomb }],
+              : [{ kind: "message.deleted", message: tomb, ...onlyFor(tomb) }],
             mutate(op) {
               op.set(msgKey(roomId, seq), tomb);
               if (m.pinned) op.delete(keys.roomPin(roomId, seq));

@@ -22,8 +22,10 @@ export type NewMessage = {
   threadRoot?: number;
   /** Ids of mentioned members to notify (deduplicated, the author excluded, at most 5). */
   mentions: string[];
-  /** A key read with the head that may refuse the send or change with it (a DM's request). */
-  gate?: MessageGate;
+  /** Keys read with the head that may refuse the send or change with it (a DM's request, slow mode). */
+  gates?: MessageGate[];
+  /** A shadow-banned author's message: stored and shown to them alone. */
+  shadow?: boolean;
 };
 
 /**
@@ -32,7 +34,10 @@ export type NewMessage = {
  */
 export type MessageGate = {
   key: Deno.KvKey;
-  decide(value: unknown): { set?: unknown; events?: RoomEventBody[] };
+  decide(
+    value: unknown,
+    now: number,
+  ): { set?: unknown; expireIn?: number; events?: RoomEventBody[] };
 };
 
 type ClientRecord = { seq: number; expiresAt: number } | number;
@@ -103,15 +108,18 @@ export function createMessages({ kv, newId }: Store, log: RoomLog) {
         ? await rootOf(roomId, await getMessage(roomId, input.threadRoot))
         : null;
       if (input.threadRoot && !root) throw notFound("Message");
-      const mentions = [...new Set(input.mentions)]
+      const shadow = input.shadow === true;
+      // A shadow message notifies nobody and moves nothing anyone else sees.
+      const mentions = shadow ? [] : [...new Set(input.mentions)]
         .filter((id) => id !== input.author.id).slice(0, 5);
+      const gates = input.gates ?? [];
       const { result } = await log.change<
         { message: Message; created: boolean }
       >(roomId, [
         clientKey,
         ...(root ? [keys.message(roomId, root.seq)] : []),
         ...mentions.map((id) => keys.userHead(id)),
-        ...(input.gate ? [input.gate.key] : []),
+        ...gates.map((g) => g.key),
       ], async ({ entries, now, nextSeq, head }) => {
         const prior = entries[0].value as ClientRecord | null;
         const priorSeq = typeof prior === "number" ? prior : prior?.seq;
@@ -126,8 +134,9 @@ export function createMessages({ kv, newId }: Store, log: RoomLog) {
         if (root && (!rootNow || rootNow.deleted)) {
           throw conflict("message_deleted", "That message was deleted");
         }
-        // The gate's key is only written through this room's log, so the head check covers it.
-        const gated = input.gate?.decide(entries.at(-1)!.value) ?? {};
+        // Gate keys are only written through this room's log, so the head check covers them.
+        const gateEntries = entries.slice(entries.length - gates.length);
+        const gated = gates.map((g, i) => g.decide(gateEntries[i].value, now));
         const message: Message = {
           id: newId(),
           roomId,
@@ -146,7 +155,7 @@ export function createMessages({ kv, newId }: Store, log: RoomLog) {
           reactions: [],
           mentions,
           editSeqs: [],
-          n: (head.messageCount ?? 0) + 1,
+          ...(shadow ? { shadow: true } : { n: (head.messageCount ?? 0) + 1 }),
         };
         const heads = entries.slice(
           root ? 2 : 1,
@@ -154,17 +163,19 @@ export function createMessages({ kv, newId }: Store, log: RoomLog) {
         ) as Deno.KvEntryMaybe<
           UserHead
         >[];
-        const updatedRoot = rootNow && {
+        // A shadow reply stays in the thread's index (its author sees it) but counts for nobody.
+        const updatedRoot = rootNow && !shadow && {
           ...rootNow,
           replyCount: rootNow.replyCount + 1,
           lastReplyAt: now,
         };
+        const onlyFor = shadow ? { onlyFor: input.author.id } : {};
         return {
           result: { message, created: true },
-          touch: true,
+          touch: !shadow,
           checks: heads,
           events: [
-            { kind: "message.new", message },
+            { kind: "message.new", message, ...onlyFor },
             ...(updatedRoot
               ? [{
                 kind: "thread.updated" as const,
@@ -173,7 +184,7 @@ export function createMessages({ kv, newId }: Store, log: RoomLog) {
                 lastReplyAt: now,
               }]
               : []),
-            ...(gated.events ?? []),
+            ...gated.flatMap((g) => g.events ?? []),
           ],
           mutate(op) {
             op.set(keys.message(roomId, message.seq), message)
@@ -190,16 +201,20 @@ export function createMessages({ kv, newId }: Store, log: RoomLog) {
               // Sending reads everything before it: own messages never count as unread.
               .set(keys.readMark(roomId, input.author.id), {
                 seq: message.seq,
-                n: message.n,
+                n: message.n ?? head.messageCount ?? 0,
                 at: now,
               });
-            if (input.gate && gated.set === null) op.delete(input.gate.key);
-            else if (input.gate && gated.set !== undefined) {
-              op.set(input.gate.key, gated.set);
-            }
+            gated.forEach((g, i) => {
+              if (g.set === null) op.delete(gates[i].key);
+              else if (g.set !== undefined) {
+                op.set(gates[i].key, g.set, { expireIn: g.expireIn });
+              }
+            });
             if (updatedRoot) {
-              op.set(keys.message(roomId, updatedRoot.seq), updatedRoot)
-                .set(keys.threadReply(roomId, updatedRoot.seq, message.seq), 1);
+              op.set(keys.message(roomId, updatedRoot.seq), updatedRoot);
+            }
+            if (rootNow) {
+              op.set(keys.threadReply(roomId, rootNow.seq, message.seq), 1);
             }
             heads.forEach((h, i) =>
               appendUserEvent(op, mentions[i], h, {

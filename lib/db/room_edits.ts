@@ -4,7 +4,11 @@ import type { Room } from "./rooms.ts";
 import type { Store } from "./store.ts";
 
 /** What an owner or admin may change about a room after creating it. */
-export type RoomPatch = { name?: string; description?: string };
+export type RoomPatch = {
+  name?: string;
+  description?: string;
+  slowModeS?: number;
+};
 
 /** Room edits: the record and its room.updated event in one commit on the room log. */
 export function createRoomEdits(_store: Store, log: RoomLog) {
@@ -18,8 +22,10 @@ export function createRoomEdits(_store: Store, log: RoomLog) {
           const room = entries[0].value as Room | null;
           if (!room) return { done: null };
           const next = { ...room, ...patch };
+          const slow = (next.slowModeS ?? 0) !== (room.slowModeS ?? 0);
           if (
-            next.name === room.name && next.description === room.description
+            next.name === room.name && next.description === room.description &&
+            !slow
           ) return { done: room };
           return {
             result: next,
@@ -27,6 +33,7 @@ export function createRoomEdits(_store: Store, log: RoomLog) {
               kind: "room.updated",
               name: next.name,
               description: next.description,
+              ...(slow ? { slowModeS: next.slowModeS ?? 0 } : {}),
             }],
             mutate: (op) => void op.set(keys.room(roomId), next),
           };

@@ -45,6 +45,8 @@ export type Message = {
   pinned: boolean;
   /** The message's ordinal in its room (head.messageCount after it); absent on older messages. */
   n?: number;
+  /** Written while its author was shadow-banned: only they ever see it. */
+  shadow?: boolean;
   reactions: ReactionSummary[];
   mentions: string[];
   /**
@@ -82,6 +84,8 @@ export type RoomEventBody =
     /** The role the member joined with, and who added them (invites). */
     role?: RoomRole;
     by?: string;
+    /** Held by the raid shield: read-only until admitted. */
+    held?: boolean;
   }
   | {
     kind: "member.left";
@@ -89,17 +93,29 @@ export type RoomEventBody =
     memberCount: number;
     /** Who removed them, when someone else did. */
     by?: string;
-    reason?: "left" | "removed";
+    reason?: "left" | "removed" | "kicked" | "banned";
   }
+  | { kind: "member.muted"; userId: string; until: number | null; by: string }
+  | { kind: "member.admitted"; userId: string; by: string }
   | { kind: "member.role"; userId: string; role: RoomRole; by: string }
   | { kind: "request.accepted"; by: string }
-  | { kind: "room.updated"; name: string; description: string };
+  | {
+    kind: "room.updated";
+    name: string;
+    description: string;
+    slowModeS?: number;
+  };
+
+/** An event as a change appends it: optionally seen only by one user. */
+export type LoggedEvent = RoomEventBody & { onlyFor?: string };
 
 /** An event as stored in the room's log. */
 export type RoomEvent = RoomEventBody & {
   roomId: string;
   seq: number;
   at: number;
+  /** A shadow-banned author's event: only they see it; everyone else gets a `skipped`. */
+  onlyFor?: string;
   /** Retention: the event is unreadable from this time (expireIn is lazy, so reads check). */
   expiresAt: number;
 };
@@ -109,7 +125,7 @@ export type ChangePlan<T> =
   | { done: T }
   | {
     result: T;
-    events: RoomEventBody[];
+    events: LoggedEvent[];
     /** Adds writes; `seqs` are the seqs the events will take, in order. */
     mutate?(op: Deno.AtomicOperation, seqs: number[]): void;
     /** Extra entries whose versionstamps must still hold (at most 9: the head is one). */

@@ -23,6 +23,8 @@ type RoomBase = {
   ownerId: string;
   createdAt: number;
   expiresAt: number | null;
+  /** Seconds a member waits between messages; absent or 0: off. */
+  slowModeS?: number;
 };
 
 /** A public room at a point: found on the map, joined from inside its radius. */
@@ -186,6 +188,13 @@ export function createRooms({ kv, clock, newId }: Store) {
           .set(keys.roomMember(id, seed.owner), first)
           .set(keys.roomByMember(seed.owner, id), first)
           .set(keys.roomMemberCount(id), seed.peer ? 2 : 1);
+        // The creator's other tabs learn of it too: their inbox starts following it.
+        const ownHead = await kv.get<UserHead>(keys.userHead(seed.owner));
+        op.check(ownHead);
+        appendUserEvent(op, seed.owner, ownHead, {
+          roomId: id,
+          why: "added",
+        }, now);
         if (seed.peer && existing && pairKey) {
           const peer: Membership = {
             joinedAt: now,

@@ -20,12 +20,15 @@ export type User = {
   bannedAt?: number;
   /** Why, as the operator wrote it; never shown to other users. */
   banReason?: string;
+  /** Shadow-banned: their new messages reach only themselves. Never shown to them. */
+  shadowBanned?: boolean;
 };
 
 /** What an operator changes on a user: a role and a ban; null removes it. */
 export type Standing = {
   siteRole?: SiteRole | null;
   ban?: { at: number; reason?: string } | null;
+  shadowBan?: boolean;
 };
 
 /** Whether an operator has banned the user: it may not sign in or use a session. */
@@ -44,6 +47,8 @@ function withStanding(user: User, change: Standing): User {
     if (change.ban.reason) next.banReason = change.ban.reason;
     else delete next.banReason;
   }
+  if (change.shadowBan === true) next.shadowBanned = true;
+  else if (change.shadowBan === false) delete next.shadowBanned;
   return next;
 }
 

@@ -34,6 +34,9 @@ export function createApp({ kv, config, clock = systemClock, newId }: AppDeps) {
     {
       sessionTtlMs: config.sessionTtlMs,
       eventRetentionMs: config.eventRetentionMs,
+      flagWords: config.flagWords,
+      raidShield: config.raidShield,
+      onBackgroundError: (what, err) => log.warn(what, { error: String(err) }),
     },
   );
   const hub = createHub({ kv, services, broadcast: config.broadcast });

@@ -1,6 +1,7 @@
 import type { AccountDeletions } from "../db/account_deletions.ts";
 import { keys } from "../db/keys.ts";
 import type { Prefs } from "../db/prefs.ts";
+import type { Reports } from "../db/reports.ts";
 import type { Message } from "../db/room_log.ts";
 import type { Rooms } from "../db/rooms.ts";
 import type { UserStreams } from "../db/user_stream.ts";
@@ -14,6 +15,7 @@ export const EXPORT_CAPS = {
   messages: 5000,
   reactions: 5000,
   notifications: 500,
+  reports: 1000,
 } as const;
 
 /** Entries read per KV page while scanning for the user's own messages and reactions. */
@@ -27,8 +29,9 @@ export function createAccountExport(deps: {
   rooms: Rooms;
   prefs: Prefs;
   streams: UserStreams;
+  reports: Reports;
 }) {
-  const { deletions, rooms, prefs, streams } = deps;
+  const { deletions, rooms, prefs, streams, reports } = deps;
 
   /** Every entry under `prefix` that `pick` maps to something, up to `cap`. */
   async function collect<T, R>(
@@ -112,10 +115,32 @@ export function createAccountExport(deps: {
     return { items, capped: page.cursor !== null };
   }
 
+  /** Reports I made: my reason and note, and only the target's id and handle of theirs. */
+  async function myReports(userId: string) {
+    const list = await reports.listReportsByReporter(
+      userId,
+      EXPORT_CAPS.reports + 1,
+    );
+    const items = list.slice(0, EXPORT_CAPS.reports).map((r) => ({
+      id: r.id,
+      target: {
+        userId: r.target.userId,
+        handle: r.target.handle,
+        roomId: r.target.roomId,
+        messageSeq: r.target.messageSeq,
+      },
+      reason: r.reason,
+      note: r.note,
+      status: r.status,
+      createdAt: iso(r.createdAt),
+    }));
+    return { items, capped: list.length > EXPORT_CAPS.reports };
+  }
+
   return {
     /** Builds the export document for a user. */
     async exportData(user: User, now: number) {
-      const [member, msgs, reacts, notes, myPrefs] = await Promise.all([
+      const [member, msgs, reacts, notes, myPrefs, mine] = await Promise.all([
         memberships(user.id),
         collect(
           keys.allMessagesPrefix(),
@@ -129,12 +154,14 @@ export function createAccountExport(deps: {
         ),
         notifications(user.id),
         prefs.getPrefs(user.id),
+        myReports(user.id),
       ]);
       const sections = {
         memberships: member,
         messages: msgs,
         reactions: reacts,
         notifications: notes,
+        reports: mine,
       };
       const truncated = Object.entries(sections).flatMap(([name, s]) =>
         s.capped ? [name] : []
@@ -148,6 +175,7 @@ export function createAccountExport(deps: {
         reactions: reacts.items,
         prefs: myPrefs,
         notifications: notes.items,
+        reports: mine.items,
         truncated,
         note: truncated.length
           ? `These sections hold only the first entries (caps: ${

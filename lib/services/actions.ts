@@ -8,6 +8,9 @@ import { LIMITS } from "./limits.ts";
 import { can, kindOf, type RoomAction } from "./policy.ts";
 import { authorOf, type MemberContext, type RoomService } from "./rooms.ts";
 import type { Messages } from "../db/messages.ts";
+import type { AuditLog } from "../db/audit.ts";
+import type { Clock } from "../shared/clock.ts";
+import { requireVisible, silenced, visibleTo } from "./moderation_rules.ts";
 
 /** What an action answers: the message after it and the seq of the event it appended (0: none). */
 export type ActionResult = { message: MessageView; seq: number };
@@ -19,7 +22,16 @@ export function createActionService(
   rooms: RoomService,
   users: Users,
   limits: RateLimits,
+  opts: { audit?: AuditLog; clock?: Clock } = {},
 ) {
+  const now = () => opts.clock?.now() ?? Date.now();
+
+  /** A guard that first hides someone else's shadow message, as if it did not exist. */
+  const seen = (user: User, then: Guard = () => {}): Guard => (m) => {
+    requireVisible(m, user.id);
+    then(m);
+  };
+
   function allowed(ctx: MemberContext, action: RoomAction) {
     return can(kindOf(ctx.room), ctx.role, action);
   }
@@ -52,18 +64,20 @@ export function createActionService(
     /** Edits the user's own message; 403 `not_author` for anyone else's. */
     async editMessage(user: User, roomId: string, seq: number, text: string) {
       const ctx = await enter(user, roomId);
-      const guard: Guard = (m) => {
+      const guard: Guard = seen(user, (m) => {
         if (m.author.id !== user.id || !allowed(ctx, "edit_own")) {
           throw forbidden("not_author", "You can only edit your own messages");
         }
-      };
+      });
       return done(await actions.editMessage(roomId, seq, text, guard));
     },
 
     /** Deletes a message: the author's own, or anyone's for room admins. */
     async deleteMessage(user: User, roomId: string, seq: number) {
       const ctx = await enter(user, roomId);
-      const guard: Guard = (m) => {
+      let author = "";
+      const guard: Guard = seen(user, (m) => {
+        author = m.author.id;
         const own = m.author.id === user.id && allowed(ctx, "delete_own");
         if (!own && !allowed(ctx, "delete_any")) {
           throw forbidden(
@@ -71,8 +85,18 @@ export function createActionService(
             "You can only delete your own messages",
           );
         }
-      };
-      return done(await actions.deleteMessage(roomId, seq, guard));
+      });
+      const result = done(await actions.deleteMessage(roomId, seq, guard));
+      // A moderator deleting someone else's message is a moderation action.
+      if (author && author !== user.id && result.seq > 0) {
+        await opts.audit?.record({
+          actor: user.id,
+          action: "message.delete",
+          target: `message:${roomId}/${seq}`,
+          details: { room: roomId, author },
+        });
+      }
+      return result;
     },
 
     /** Sets or clears the user's emoji on a message. */
@@ -83,9 +107,11 @@ export function createActionService(
       emoji: string,
       on: boolean,
     ) {
-      await enter(user, roomId, "react");
+      const ctx = await enter(user, roomId, "react");
+      const why = silenced(ctx.membership, now());
+      if (why) throw why;
       return done(
-        await actions.setReaction(roomId, seq, user.id, emoji, on, () => {}),
+        await actions.setReaction(roomId, seq, user.id, emoji, on, seen(user)),
       );
     },
 
@@ -93,15 +119,14 @@ export function createActionService(
     async setPin(user: User, roomId: string, seq: number, pinned: boolean) {
       await enter(user, roomId, "pin");
       return done(
-        await actions.setPin(roomId, seq, user.id, pinned, () => {}),
+        await actions.setPin(roomId, seq, user.id, pinned, seen(user)),
       );
     },
 
     /** Who reacted with each emoji, with their names. */
     async listReactions(user: User, roomId: string, seq: number) {
       await rooms.requireMember(user, roomId);
-      const m = await messages.getMessage(roomId, seq);
-      if (!m) throw notFound("Message");
+      const m = requireVisible(await messages.getMessage(roomId, seq), user.id);
       // A delete scrubs at most 400 reactor entries in its commit; a tombstone shows none.
       if (m.deleted) return [];
       const groups = await actions.listReactions(roomId, seq);
@@ -134,7 +159,8 @@ export function createActionService(
     async listPins(user: User, roomId: string): Promise<MessageView[]> {
       await rooms.requireMember(user, roomId);
       const seqs = await actions.listPinSeqs(roomId);
-      return (await messages.getMessages(roomId, seqs)).map(toMessageView);
+      return (await messages.getMessages(roomId, seqs))
+        .filter((m) => visibleTo(m, user.id)).map(toMessageView);
     },
   };
 }

@@ -16,6 +16,13 @@ import type {
   SendMessageInput,
 } from "../shared/schemas.ts";
 import { LIMITS } from "./limits.ts";
+import {
+  requireVisible,
+  silenced,
+  slowModeWait,
+  visibleTo,
+} from "./moderation_rules.ts";
+import type { Membership } from "../db/members.ts";
 import { can, kindOf } from "./policy.ts";
 import { authorOf, type RoomService } from "./rooms.ts";
 
@@ -53,7 +60,31 @@ export function createChatService(
   /** What a send must pass inside its commit, by room (a direct conversation's request). */
   gateFor: (user: User, room: Room) => Promise<MessageGate | undefined> = () =>
     Promise.resolve(undefined),
+  /** Told of every new message others can see (the automatic flag rules). */
+  onSent: (message: Message) => void = () => {},
 ) {
+  /** The sender's membership, read in the send's commit: a mute or hold there refuses it. */
+  const memberGate = (user: User, roomId: string): MessageGate => ({
+    key: keys.roomMember(roomId, user.id),
+    decide(value, now) {
+      const m = value as Membership | null;
+      if (!m) throw forbidden("not_member", "Join this room first");
+      const why = silenced(m, now);
+      if (why) throw why;
+      return {};
+    },
+  });
+
+  /** Slow mode: a member's last send in the room, read and moved in the send's commit. */
+  const slowGate = (user: User, roomId: string, s: number): MessageGate => ({
+    key: keys.slowModeLast(roomId, user.id),
+    decide(value, now) {
+      const wait = slowModeWait(value as number | null, s, now);
+      if (wait) throw wait;
+      return { set: now, expireIn: s * 1_000 + 60_000 };
+    },
+  });
+
   /** Ids of the room's members named by @handle in the text (never the author). */
   async function resolveMentions(roomId: string, text: string, author: User) {
     const handles = extractMentions(text).filter((h) =>
@@ -90,8 +121,14 @@ export function createChatService(
       if (category === "announcement" && !can(kind, role, "announce")) {
         throw forbidden("not_allowed", "Only room admins can announce");
       }
-      const gate = await gateFor(user, room);
+      const direct = await gateFor(user, room);
+      const slow = room.slowModeS && !can(kind, role, "slow_mode")
+        ? [slowGate(user, roomId, room.slowModeS)]
+        : [];
       await limits.hit(LIMITS.send, user.id);
+      // Read fresh: a socket's user was loaded when it connected, before any shadow ban.
+      const shadow = (await kv.get<User>(keys.user(user.id))).value
+        ?.shadowBanned === true;
       const { message, created } = await messages.createMessage(roomId, {
         author: authorOf(user),
         text: input.text,
@@ -99,8 +136,10 @@ export function createChatService(
         category,
         threadRoot: input.threadRoot,
         mentions: await resolveMentions(roomId, input.text, user),
-        gate,
+        gates: [memberGate(user, roomId), ...(direct ? [direct] : []), ...slow],
+        shadow,
       });
+      if (created && !message.shadow) onSent(message);
       return { message: toMessageView(message), created };
     },
 
@@ -121,7 +160,9 @@ export function createChatService(
       if (!head) throw notFound("Room");
       const page = await messages.listMessages(roomId, opts);
       return {
-        items: page.items.map(toMessageView),
+        items: page.items.filter((m) => visibleTo(m, user.id)).map(
+          toMessageView,
+        ),
         cursor: page.cursor,
         head: { seq: head.seq, epoch: epochOf(head) },
       };
@@ -130,8 +171,7 @@ export function createChatService(
     /** One message, for members. */
     async getMessage(user: User, roomId: string, seq: number) {
       await rooms.requireMember(user, roomId);
-      const m = await messages.getMessage(roomId, seq);
-      if (!m) throw notFound("Message");
+      const m = requireVisible(await messages.getMessage(roomId, seq), user.id);
       return toMessageView(m);
     },
 
@@ -143,12 +183,13 @@ export function createChatService(
       opts: { after?: number; limit: number },
     ) {
       await rooms.requireMember(user, roomId);
-      const m = await messages.getMessage(roomId, seq);
-      if (!m) throw notFound("Message");
+      const m = requireVisible(await messages.getMessage(roomId, seq), user.id);
       const root = m.threadRoot
-        ? await messages.getMessage(roomId, m.threadRoot)
+        ? requireVisible(
+          await messages.getMessage(roomId, m.threadRoot),
+          user.id,
+        )
         : m;
-      if (!root) throw notFound("Message");
       const page = await messages.listThread(
         roomId,
         root.seq,
@@ -157,7 +198,9 @@ export function createChatService(
       );
       return {
         root: toMessageView(root),
-        items: page.items.map(toMessageView),
+        items: page.items.filter((r) => visibleTo(r, user.id)).map(
+          toMessageView,
+        ),
         cursor: page.cursor,
       };
     },

@@ -82,12 +82,16 @@ export function createConversationService(deps: {
     if (kindOf(room) !== "direct") throw notFound("Room");
     await limits.hit(LIMITS.act, user.id);
     const stateKey = keys.directState(roomId);
+    const pair = "pair" in room && room.pair ? room.pair : [user.id, user.id];
+    const asker = pair[0] === user.id ? pair[1] : pair[0];
     await log.change<boolean>(roomId, [
       stateKey,
       keys.userHead(user.id),
+      keys.userHead(asker),
     ], ({ entries, now }) => {
-      const [state, head] = entries as [
+      const [state, head, askerHead] = entries as [
         Deno.KvEntryMaybe<DirectState>,
+        Deno.KvEntryMaybe<UserHead>,
         Deno.KvEntryMaybe<UserHead>,
       ];
       const s = state.value;
@@ -100,7 +104,7 @@ export function createConversationService(deps: {
       if (!accept && s.state === "declined") return { done: false };
       return {
         result: true,
-        checks: [head],
+        checks: [head, askerHead],
         events: accept ? [{ kind: "request.accepted", by: user.id }] : [],
         mutate(op) {
           if (accept) op.delete(stateKey);
@@ -113,6 +117,16 @@ export function createConversationService(deps: {
             roomId,
             why: accept ? "accepted" : "declined",
           }, now);
+          // The asker's inbox learns of an acceptance at once (a decline stays silent).
+          if (accept && asker !== user.id) {
+            appendUserEvent(
+              op,
+              asker,
+              askerHead,
+              { roomId, why: "accepted" },
+              now,
+            );
+          }
         },
       };
     });

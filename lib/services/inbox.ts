@@ -193,9 +193,17 @@ export function createInboxService(deps: {
       };
     },
 
-    /** One of my conversations as the inbox shows it; 404 if I am not in it. */
-    async item(user: User, roomId: string): Promise<InboxItem> {
+    /**
+     * One of my conversations as the inbox shows it; 404 if I am not in it, or (unless
+     * `includeHidden`, for the conversation's own page) if I deleted it for myself.
+     */
+    async item(
+      user: User,
+      roomId: string,
+      opts: { includeHidden?: boolean } = {},
+    ): Promise<InboxItem> {
       const row = await requireRow(user, roomId);
+      if (hidden(row) && !opts.includeHidden) throw notFound("Conversation");
       return (await toItems(user.id, [row]))[0];
     },
 

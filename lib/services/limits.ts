@@ -43,4 +43,6 @@ export const LIMITS = {
   passwordCheck: { bucket: "password_check", windowMs: 600_000, max: 10 },
   /** Rooms created per user. */
   createRoom: { bucket: "create_room", windowMs: 3_600_000, max: 20 },
+  /** Reports (of messages and users) per user, repeats included. */
+  report: { bucket: "report", windowMs: 3_600_000, max: 20 },
 } satisfies Record<string, Limit | Backoff>;

@@ -1,11 +1,14 @@
 import { createAccountDeletions } from "../db/account_deletions.ts";
+import { createAuditLog } from "../db/audit.ts";
 import { createBlocks } from "../db/blocks.ts";
+import { createRaidShields } from "../db/raid_shield.ts";
 import { createMembers } from "../db/members.ts";
 import { createMessageActions } from "../db/message_actions.ts";
 import { createMessages } from "../db/messages.ts";
 import { createPrefs } from "../db/prefs.ts";
 import { createRateLimits } from "../db/rate_limits.ts";
 import { createReadMarks } from "../db/read_marks.ts";
+import { createReports } from "../db/reports.ts";
 import { createRoomEdits } from "../db/room_edits.ts";
 import { createRoomLog } from "../db/room_log.ts";
 import { createRooms } from "../db/rooms.ts";
@@ -20,16 +23,28 @@ import { createAccounts } from "./accounts.ts";
 import { createActionService } from "./actions.ts";
 import { createChatService } from "./chat.ts";
 import { createConversationService } from "./conversations.ts";
+import { createFlagContext, flagMessage } from "./flags.ts";
 import { createInboxService } from "./inbox.ts";
+import { createModerationService } from "./moderation.ts";
 import { createNotificationService } from "./notifications.ts";
 import { createReceiptService } from "./receipts.ts";
+import { createReportService } from "./reports.ts";
 import { silentSignals } from "./signals.ts";
 import { createRoomService } from "./rooms.ts";
 
 /** Every service, built over one store; routes, sockets, the CLI and tests share them. */
 export function createServices(
   store: Store,
-  opts: { sessionTtlMs: number; eventRetentionMs?: number },
+  opts: {
+    sessionTtlMs: number;
+    eventRetentionMs?: number;
+    /** VICINITY_FLAG_WORDS: the words that flag a message. */
+    flagWords?: readonly string[];
+    /** Whether a surge of joins holds newcomers read-only (default on). */
+    raidShield?: boolean;
+    /** Hears of failures in work a request does not wait for (automatic flags). */
+    onBackgroundError?: (what: string, err: unknown) => void;
+  },
 ) {
   // The fan-out hub is built after the services it uses, so it plugs itself in here.
   const signals = silentSignals();
@@ -55,15 +70,22 @@ export function createServices(
     prefs: createPrefs(store),
     deletions: createAccountDeletions(store),
     blocks: createBlocks(store),
+    shields: createRaidShields(store),
+    audit: createAuditLog(store),
+    reports: createReports(store),
   };
   const { users, limits, messages } = repos;
+  // The automatic flag rules: the send path runs flagMessage(flags, message) after a send.
+  const flags = createFlagContext(store, repos.reports, opts.flagWords ?? []);
+  const roomEdits = createRoomEdits(store, log);
   const rooms = createRoomService(
     repos.rooms,
     repos.members,
     users,
     limits,
     store.clock,
-    createRoomEdits(store, log),
+    roomEdits,
+    opts.raidShield === false ? undefined : repos.shields,
   );
   const conversations = createConversationService({
     store,
@@ -104,6 +126,11 @@ export function createServices(
       rooms,
       limits,
       conversations.sendGate,
+      // Flags run after the send has answered; a failure is logged, never the sender's.
+      (message) =>
+        void flagMessage(flags, message).catch((err) =>
+          opts.onBackgroundError?.("flags.failed", err)
+        ),
     ),
     actions: createActionService(
       repos.actions,
@@ -111,7 +138,19 @@ export function createServices(
       rooms,
       users,
       limits,
+      { audit: repos.audit, clock: store.clock },
     ),
+    moderation: createModerationService({
+      store,
+      rooms,
+      members: repos.members,
+      users,
+      sessions: repos.sessions,
+      edits: roomEdits,
+      shields: repos.shields,
+      audit: repos.audit,
+      limits,
+    }),
     notifications: createNotificationService(repos.streams, messages),
     receipts: createReceiptService(
       repos.readMarks,
@@ -121,6 +160,17 @@ export function createServices(
       messages,
       limits,
     ),
+    flags,
+    reports: createReportService({
+      reports: repos.reports,
+      rooms,
+      roomRepo: repos.rooms,
+      messages,
+      users,
+      limits,
+      audit: repos.audit,
+      flags,
+    }),
   };
 }
 

@@ -22,7 +22,17 @@ export type RoomAction =
   /** Give a member another role. */
   | "set_role"
   /** Leave the room (a direct conversation is deleted for oneself instead). */
-  | "leave";
+  | "leave"
+  /** Moderation: silence someone for a time, remove them, bar them from coming back. */
+  | "mute"
+  | "kick"
+  | "ban"
+  /** Let in members the raid shield held, and lower the shield. */
+  | "admit"
+  /** Turn slow mode on or off. */
+  | "slow_mode"
+  /** See and close the room's reports in the moderation queue. */
+  | "moderate";
 
 /** The kinds of room: public ones at a place, direct conversations and private groups. */
 export type RoomKind = "proximity" | "direct" | "group";
@@ -46,8 +56,17 @@ const ADMIN: RoomAction[] = [
   "pin",
   "view_edits",
   "edit_room",
+  "moderate",
+  "mute",
+  "kick",
+  "ban",
+  "admit",
+  "slow_mode",
+  // Who a moderation action may reach: admins act on members, owners on admins too.
+  "remove_member",
 ];
-const GROUP_ADMIN: RoomAction[] = [...ADMIN, "invite", "remove_member"];
+const OWNER: RoomAction[] = [...ADMIN, "remove_admin"];
+const GROUP_ADMIN: RoomAction[] = [...ADMIN, "invite"];
 const GROUP_OWNER: RoomAction[] = [
   ...GROUP_ADMIN,
   "remove_admin",
@@ -68,7 +87,7 @@ const DIRECT: RoomAction[] = [
 /** The one table that decides every right, by room kind and role. */
 export const POLICY: Record<RoomKind, Record<Role, ReadonlySet<RoomAction>>> = {
   proximity: {
-    owner: new Set(ADMIN),
+    owner: new Set(OWNER),
     admin: new Set(ADMIN),
     member: new Set(MEMBER),
     none: new Set(),

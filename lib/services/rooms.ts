@@ -1,4 +1,11 @@
-import type { Members, Membership, RoomRole } from "../db/members.ts";
+import {
+  bannedFromRoom,
+  type Members,
+  type Membership,
+  type RoomRole,
+} from "../db/members.ts";
+import type { RaidShields } from "../db/raid_shield.ts";
+import { EDGE_SHARE } from "./moderation_rules.ts";
 import type { RateLimits } from "../db/rate_limits.ts";
 import type { RoomEdits } from "../db/room_edits.ts";
 import { isProximity, type Room, type Rooms } from "../db/rooms.ts";
@@ -29,8 +36,13 @@ export const MAX_JOIN_ACCURACY_M = 500;
 /** At most this much of a fix's accuracy counts in the joiner's favour, in metres. */
 export const MAX_ACCURACY_SLACK_M = 100;
 
-/** A member as listed to other members. */
-export type MemberView = UserView & { joinedAt: string; role: RoomRole };
+/** A member as listed to other members, with whether they are muted or held. */
+export type MemberView = UserView & {
+  joinedAt: string;
+  role: RoomRole;
+  mutedUntil: string | null;
+  held: boolean;
+};
 
 /** A member's role: stored since the log, inferred for memberships made before it. */
 export function roleOf(room: Room, userId: string, m: Membership): RoomRole {
@@ -62,6 +74,7 @@ export function createRoomService(
   limits: RateLimits,
   clock: Clock,
   edits: RoomEdits,
+  shields?: RaidShields,
 ) {
   async function toViews(list: Room[]): Promise<RoomView[]> {
     const stats = await rooms.getRoomStats(list.map((r) => r.id));
@@ -79,6 +92,7 @@ export function createRoomService(
       expiresAt: isoOrNull(r.expiresAt),
       memberCount: stats[i].memberCount,
       lastMessageAt: isoOrNull(stats[i].head.lastMessageAt),
+      slowModeS: r.slowModeS ?? 0,
     }));
   }
 
@@ -200,7 +214,16 @@ export function createRoomService(
       if (d > room.radiusM + Math.min(fix.accuracy, MAX_ACCURACY_SLACK_M)) {
         throw forbidden("out_of_range", "You are outside this room's radius");
       }
-      await members.addMember(room.id, authorOf(user));
+      if (await members.getMember(room.id, user.id)) {
+        return (await toViews([room]))[0];
+      }
+      const ban = await members.getBan(room.id, user.id, clock.now());
+      if (ban) throw bannedFromRoom(ban);
+      // Every new joiner counts toward the raid shield; its creator is never held.
+      const held = room.ownerId !== user.id && shields
+        ? await shields.recordJoin(room.id, d >= EDGE_SHARE * room.radiusM)
+        : false;
+      await members.addMember(room.id, authorOf(user), { held });
       return (await toViews([room]))[0];
     },
 
@@ -244,6 +267,11 @@ export function createRoomService(
             ...toUserView(u),
             joinedAt: new Date(m.membership.joinedAt).toISOString(),
             role: roleOf(room, u.id, m.membership),
+            mutedUntil: m.membership.mutedUntil &&
+                m.membership.mutedUntil > clock.now()
+              ? new Date(m.membership.mutedUntil).toISOString()
+              : null,
+            held: m.membership.held === true,
           }]
           : [];
       });

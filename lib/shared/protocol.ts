@@ -164,6 +164,8 @@ export const RoomEventFrameSchema = z.discriminatedUnion("type", [
     role: MemberRoleSchema.optional(),
     /** Who added them (a group invite). */
     by: UlidSchema.optional(),
+    /** Held by the raid shield: read-only until an admin lets them in. */
+    held: z.boolean().optional(),
   }),
   z.object({
     type: z.literal("member.left"),
@@ -172,8 +174,24 @@ export const RoomEventFrameSchema = z.discriminatedUnion("type", [
     memberCount: z.number().int().min(0),
     /** Who removed them, when someone else did. */
     by: UlidSchema.optional(),
-    reason: z.enum(["left", "removed"]).optional(),
+    reason: z.enum(["left", "removed", "kicked", "banned"]).optional(),
   }),
+  z.object({
+    type: z.literal("member.muted"),
+    ...RoomSeq,
+    userId: UlidSchema,
+    /** Muted until then; null: unmuted. */
+    until: z.string().nullable(),
+    by: UlidSchema,
+  }),
+  z.object({
+    type: z.literal("member.admitted"),
+    ...RoomSeq,
+    userId: UlidSchema,
+    by: UlidSchema,
+  }),
+  /** An event this socket may not see (kept so its seqs stay gap-free): advance the cursor. */
+  z.object({ type: z.literal("skipped"), ...RoomSeq }),
   z.object({
     type: z.literal("member.role"),
     ...RoomSeq,
@@ -191,6 +209,8 @@ export const RoomEventFrameSchema = z.discriminatedUnion("type", [
     ...RoomSeq,
     name: z.string(),
     description: z.string(),
+    /** Seconds a member waits between messages (0: off), when it changed. */
+    slowModeS: z.number().int().min(0).optional(),
   }),
 ]);
 export type RoomEventFrame = z.infer<typeof RoomEventFrameSchema>;

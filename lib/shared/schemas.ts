@@ -120,6 +120,8 @@ export const RoomViewSchema = z.object({
   expiresAt: z.string().nullable(),
   memberCount: z.number().int(),
   lastMessageAt: z.string().nullable(),
+  /** Seconds a member waits between messages (0: slow mode off). */
+  slowModeS: z.number().int().min(0),
 });
 export type RoomView = z.infer<typeof RoomViewSchema>;
 

@@ -8,6 +8,8 @@ import { accountRoutes } from "./account.ts";
 import { authRoutes } from "./auth.ts";
 import { conversationRoutes } from "./conversations.ts";
 import { inboxRoutes } from "./inbox.ts";
+import { moderationRoutes } from "./moderation.ts";
+import { moderationActionRoutes } from "./moderation_actions.ts";
 import { meRoutes } from "./me.ts";
 import { messageActionRoutes } from "./message_actions.ts";
 import { messageRoutes } from "./messages.ts";
@@ -40,6 +42,8 @@ export function createApiRoutes() {
   api.route("/", accountRoutes);
   api.route("/", conversationRoutes);
   api.route("/", inboxRoutes);
+  api.route("/", moderationActionRoutes);
+  api.route("/", moderationRoutes);
   api.get("/health", (c) => c.json({ ok: true }));
   api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

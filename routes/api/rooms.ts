@@ -37,6 +37,10 @@ const MembersQuery = z.object({
 const MemberViewSchema = UserViewSchema.extend({
   joinedAt: z.string(),
   role: z.enum(["owner", "admin", "member"]),
+  /** Muted until then (null: not muted). */
+  mutedUntil: z.string().nullable(),
+  /** Held read-only by the raid shield until an admin lets them in. */
+  held: z.boolean(),
 });
 const auth = { tags: ["rooms"], security: SESSION_SECURITY };
 

@@ -239,7 +239,8 @@ async function checkLive(p: Probe, s: Seeded) {
 
 Deno.test("xss - hostile text in every displayed field stays text in the browser", async () => {
   await ensureIslandsBuilt();
-  const server = await startServer();
+  // The seed's many hostile joiners would trip the raid shield; it is not under test here.
+  const server = await startServer({ VICINITY_RAID_SHIELD: "off" });
   let browser: Browser | undefined;
   const problems: string[] = [];
   try {

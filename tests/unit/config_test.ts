@@ -32,6 +32,8 @@ Deno.test("loadConfig - an empty environment gives the defaults", () => {
     logLevel: "info",
     eventRetentionMs: 7 * 86_400_000,
     broadcast: true,
+    flagWords: [],
+    raidShield: true,
   });
 });
 
@@ -48,6 +50,8 @@ Deno.test("loadConfig - reads and converts every variable", () => {
       VICINITY_LOG_LEVEL: "warn",
       VICINITY_EVENT_RETENTION_DAYS: "0.5",
       VICINITY_BROADCAST: "off",
+      VICINITY_FLAG_WORDS: "Spam,  bad word ",
+      VICINITY_RAID_SHIELD: "off",
     }),
     {
       port: 0,
@@ -60,6 +64,8 @@ Deno.test("loadConfig - reads and converts every variable", () => {
       logLevel: "warn",
       eventRetentionMs: 43_200_000,
       broadcast: false,
+      flagWords: ["Spam", "bad word"],
+      raidShield: false,
     },
   );
   assert.equal(loadConfig({ PORT: "65535" }).port, 65535);

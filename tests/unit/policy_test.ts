@@ -35,31 +35,37 @@ const ACTIONS: RoomAction[] = [
   "remove_owner",
   "set_role",
   "leave",
+  "mute",
+  "kick",
+  "ban",
+  "admit",
+  "slow_mode",
+  "moderate",
 ];
 const ROLES: Role[] = ["owner", "admin", "member", "none"];
 
 // The rights PLAN.md gives, written out in full: Y = allowed. Columns: read post announce
 // react reply edit_own delete_own delete_any pin view_edits edit_room | invite remove_member
-// remove_admin remove_owner set_role leave.
+// remove_admin remove_owner set_role leave | mute kick ban admit slow_mode | moderate.
 const TABLES: Record<RoomKind, Record<Role, string>> = {
   proximity: {
-    owner: "Y Y Y Y Y Y Y Y Y Y Y . . . . . Y",
-    admin: "Y Y Y Y Y Y Y Y Y Y Y . . . . . Y",
-    member: "Y Y . Y Y Y Y . . . . . . . . . Y",
-    none: ". . . . . . . . . . . . . . . . .",
+    owner: "Y Y Y Y Y Y Y Y Y Y Y . Y Y . . Y Y Y Y Y Y Y",
+    admin: "Y Y Y Y Y Y Y Y Y Y Y . Y . . . Y Y Y Y Y Y Y",
+    member: "Y Y . Y Y Y Y . . . . . . . . . Y . . . . . .",
+    none: ". . . . . . . . . . . . . . . . . . . . . . .",
   },
   group: {
-    owner: "Y Y Y Y Y Y Y Y Y Y Y Y Y Y Y Y Y",
-    admin: "Y Y Y Y Y Y Y Y Y Y Y Y Y . . . Y",
-    member: "Y Y . Y Y Y Y . . . . . . . . . Y",
-    none: ". . . . . . . . . . . . . . . . .",
+    owner: "Y Y Y Y Y Y Y Y Y Y Y Y Y Y Y Y Y Y Y Y Y Y Y",
+    admin: "Y Y Y Y Y Y Y Y Y Y Y Y Y . . . Y Y Y Y Y Y Y",
+    member: "Y Y . Y Y Y Y . . . . . . . . . Y . . . . . .",
+    none: ". . . . . . . . . . . . . . . . . . . . . . .",
   },
   // Two equals: both pin, neither moderates; a direct conversation is deleted, not left.
   direct: {
-    owner: "Y Y . Y Y Y Y . Y . . . . . . . .",
-    admin: "Y Y . Y Y Y Y . Y . . . . . . . .",
-    member: "Y Y . Y Y Y Y . Y . . . . . . . .",
-    none: ". . . . . . . . . . . . . . . . .",
+    owner: "Y Y . Y Y Y Y . Y . . . . . . . . . . . . . .",
+    admin: "Y Y . Y Y Y Y . Y . . . . . . . . . . . . . .",
+    member: "Y Y . Y Y Y Y . Y . . . . . . . . . . . . . .",
+    none: ". . . . . . . . . . . . . . . . . . . . . . .",
   },
 };
 const expected = (role: Role, kind: RoomKind = "proximity") =>
@@ -192,6 +198,12 @@ Deno.test("policy - the services grant each role exactly what the table says", a
         view_edits: () => actions.listEdits(u, roomId, other),
         pin: () => actions.setPin(u, roomId, other, true),
         edit_room: () => rooms.updateRoom(u, roomId, { name: `R${n++}` }),
+        moderate: () =>
+          services.reports.listQueue(u, {
+            status: "open",
+            room: roomId,
+            limit: 5,
+          }),
         // Last: it removes the message the others act on.
         delete_any: () => actions.deleteMessage(u, roomId, other),
       };

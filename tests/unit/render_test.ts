@@ -26,6 +26,7 @@ Deno.test("render - user text is escaped, never turned into markup", () => {
     expiresAt: null,
     memberCount: 2,
     lastMessageAt: null,
+    slowModeS: 0,
   };
   // The chat's messages are covered by chat_render_test.ts; this is the page around them.
   const page = h("div", null, h(RoomHeader, { room }));
