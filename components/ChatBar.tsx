@@ -31,6 +31,8 @@ export type ChatBarProps = {
   onFilter(category: MessageCategory | null): void;
   onMembers(): void;
   onLeave(): void;
+  /** The room's kind: a group's Leave says how to come back; a DM has no Leave nor filter. */
+  kind?: "proximity" | "direct" | "group";
   /** The mentions badge, which lives in the bar. */
   children?: ComponentChildren;
 };
@@ -50,21 +52,23 @@ export default function ChatBar(props: ChatBarProps) {
       </p>
       <div class="chat-bar__tools">
         {props.children}
-        <label class="chat-bar__filter">
-          <span class="visually-hidden">Show</span>
-          <select
-            value={props.filter ?? ""}
-            disabled={props.disabled}
-            onChange={(e) =>
-              props.onFilter(
-                (e.currentTarget.value || null) as MessageCategory | null,
-              )}
-          >
-            {FILTERS.map(([value, label]) => (
-              <option value={value}>{label}</option>
-            ))}
-          </select>
-        </label>
+        {props.kind !== "direct" && (
+          <label class="chat-bar__filter">
+            <span class="visually-hidden">Show</span>
+            <select
+              value={props.filter ?? ""}
+              disabled={props.disabled}
+              onChange={(e) =>
+                props.onFilter(
+                  (e.currentTarget.value || null) as MessageCategory | null,
+                )}
+            >
+              {FILTERS.map(([value, label]) => (
+                <option value={value}>{label}</option>
+              ))}
+            </select>
+          </label>
+        )}
         <button
           type="button"
           class="button button--small"
@@ -79,20 +83,26 @@ export default function ChatBar(props: ChatBarProps) {
             {`, ${plural(props.memberCount, "member")}: show the list`}
           </span>
         </button>
-        <details class="leave">
-          <summary class="button button--small button--quiet">Leave</summary>
-          <div class="leave__menu">
-            <p>Leave this room? You can join again from within its radius.</p>
-            <button
-              type="button"
-              class="button button--small button--danger"
-              disabled={props.disabled}
-              onClick={props.onLeave}
-            >
-              Leave room
-            </button>
-          </div>
-        </details>
+        {props.kind !== "direct" && (
+          <details class="leave">
+            <summary class="button button--small button--quiet">Leave</summary>
+            <div class="leave__menu">
+              <p>
+                {props.kind === "group"
+                  ? "Leave this group? Someone in it must add you again to come back."
+                  : "Leave this room? You can join again from within its radius."}
+              </p>
+              <button
+                type="button"
+                class="button button--small button--danger"
+                disabled={props.disabled}
+                onClick={props.onLeave}
+              >
+                {props.kind === "group" ? "Leave group" : "Leave room"}
+              </button>
+            </div>
+          </details>
+        )}
       </div>
     </div>
   );

@@ -1,6 +1,9 @@
 import type { UserView } from "../lib/shared/schemas.ts";
 
-/** The site header: brand, navigation and who is signed in (with a sign-out form). */
+/**
+ * The site header: brand, navigation (with the Inbox link, whose unread badge the Inbox island
+ * keeps up to date) and who is signed in (with a sign-out form).
+ */
 export default function Header({ user }: { user: UserView | null }) {
   return (
     <header class="site-header">
@@ -11,6 +14,18 @@ export default function Header({ user }: { user: UserView | null }) {
             <li>
               <a href="/">Nearby</a>
             </li>
+            {user && (
+              <li>
+                <a href="/inbox" class="nav__inbox">
+                  Inbox
+                  {/* Filled in by the Inbox island on pages that have one. */}
+                  <span class="inbox-badge" data-inbox-total hidden>
+                    <span data-count></span>{" "}
+                    <span class="visually-hidden">unread</span>
+                  </span>
+                </a>
+              </li>
+            )}
             {user && (
               <li>
                 <a href="/settings">Settings</a>

@@ -20,6 +20,12 @@ export type MemberListProps = {
   onClose(): void;
   /** The viewer's own settings, shown above the list. */
   children?: ComponentChildren;
+  /** What goes between the settings and the list: adding people, the last action's outcome. */
+  tools?: ComponentChildren;
+  /** Ids of members the viewer blocked. */
+  blocked?: ReadonlySet<string>;
+  /** The buttons beside one member (messaging, blocking, roles), if any. */
+  actions?(member: MemberRow): ComponentChildren;
 };
 
 const STATUS_NAMES: Record<PresenceStatus, string> = {
@@ -62,6 +68,7 @@ export default function MemberList(props: MemberListProps) {
         </button>
       </div>
       {props.children}
+      {props.tools}
       {props.members === null
         ? <p class="muted panel__body">Loading members…</p>
         : (
@@ -77,6 +84,7 @@ export default function MemberList(props: MemberListProps) {
                   </span>
                   <span class="members__meta">
                     {statusText(props.presence[m.id])}
+                    {props.blocked?.has(m.id) && " · blocked"}
                   </span>
                 </span>
                 {m.role !== "member" && (
@@ -84,6 +92,7 @@ export default function MemberList(props: MemberListProps) {
                     {m.role === "owner" ? "Owner" : "Admin"}
                   </span>
                 )}
+                {props.actions?.(m)}
               </li>
             ))}
           </ul>

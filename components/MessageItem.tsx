@@ -1,5 +1,10 @@
+import { useContext } from "preact/hooks";
 import type { MessageView } from "../lib/shared/schemas.ts";
 import Avatar from "./Avatar.tsx";
+import BlockedMessage, {
+  BlockedContext,
+  isCollapsed,
+} from "./BlockedMessage.tsx";
 import MessageActions from "./MessageActions.tsx";
 import MessageEditor from "./MessageEditor.tsx";
 import PersonName, { People, type Person, personLabel } from "./PersonName.tsx";
@@ -95,9 +100,24 @@ function Footer({ message: m, on, inThread }: MessageItemProps) {
   );
 }
 
-/** A chat message: avatar and name at a group's start, safe rich text, reactions and actions. */
+/**
+ * A chat message: avatar and name at a group's start, safe rich text, reactions and actions;
+ * collapsed when its author is someone the viewer blocked.
+ */
 export default function MessageItem(props: MessageItemProps) {
   const { message: m, ctx } = props;
+  const blocked = useContext(BlockedContext);
+  if (isCollapsed(blocked, m)) {
+    return (
+      <BlockedMessage
+        seq={m.seq}
+        createdAt={m.createdAt}
+        local={ctx.local}
+        inThread={props.inThread}
+        onShow={() => blocked.show(m.seq)}
+      />
+    );
+  }
   const clock = formatClock(m.createdAt, ctx.local);
   const badge = m.category === "social" ? null : CATEGORY_NAMES[m.category];
   return (

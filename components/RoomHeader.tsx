@@ -1,11 +1,29 @@
-import type { RoomView } from "../lib/shared/schemas.ts";
+import type { AuthorView, RoomView } from "../lib/shared/schemas.ts";
+import PersonName from "./PersonName.tsx";
 import { CATEGORY_LABELS, formatDistance, plural } from "./format.ts";
 
-/** Props of a room page's heading; `compact` is the slim form above a chat. */
-export type RoomHeaderProps = { room: RoomView; compact?: boolean };
+/**
+ * Props of a room page's heading; `compact` is the slim form above a chat, `peer` the other
+ * person of a direct conversation, whom its heading names.
+ */
+export type RoomHeaderProps = {
+  room: RoomView;
+  compact?: boolean;
+  peer?: AuthorView | null;
+};
 
-/** A room page's heading: name, category, radius, member count and description. */
-export default function RoomHeader({ room, compact }: RoomHeaderProps) {
+/** The heading of a direct conversation: the other person's name and @handle. */
+export function roomTitle(room: RoomView, peer?: AuthorView | null): string {
+  return room.kind === "direct" && peer
+    ? `${peer.displayName} @${peer.handle}`
+    : room.name;
+}
+
+/**
+ * A room page's heading: name (for a DM, the other person's), category, radius or kind,
+ * member count and description.
+ */
+export default function RoomHeader({ room, compact, peer }: RoomHeaderProps) {
   const facts = (
     <ul class="facts" aria-label="Room details">
       {room.radiusM !== null
@@ -27,7 +45,11 @@ export default function RoomHeader({ room, compact }: RoomHeaderProps) {
       class={compact ? "room-header room-header--compact" : "room-header"}
     >
       <div class="room-header__title">
-        <h1>{room.name}</h1>
+        <h1>
+          {room.kind === "direct" && peer
+            ? <PersonName person={peer} />
+            : room.name}
+        </h1>
         {room.kind === "proximity" && (
           <span class={`badge badge--${room.category}`}>
             {CATEGORY_LABELS[room.category]}

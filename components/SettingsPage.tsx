@@ -1,19 +1,22 @@
 import type { MySessionView } from "../lib/shared/account_schemas.ts";
+import type { BlockedUser } from "../lib/shared/inbox_schemas.ts";
 import type { UserView } from "../lib/shared/schemas.ts";
+import BlockList from "./BlockList.tsx";
 import Field from "./Field.tsx";
 import SessionList from "./SessionList.tsx";
 
-/** What the settings page shows: me, my sessions, and the outcome of the last form. */
+/** What the settings page shows: me, my sessions, whom I blocked, and the last form's outcome. */
 export type SettingsPageProps = {
   user: UserView;
   sessions: MySessionView[];
+  blocked: BlockedUser[];
   notice?: string;
-  /** Errors by form field (displayName, oldPassword, newPassword, password). */
+  /** Errors by form field (displayName, oldPassword, newPassword, password, blocks). */
   errors: Record<string, string>;
   values?: { displayName?: string };
 };
 
-/** The account settings: name, password, sessions, export and deletion, all plain forms. */
+/** The account settings: name, password, sessions, blocks, export and deletion, all plain forms. */
 export default function SettingsPage(props: SettingsPageProps) {
   const { user, errors } = props;
   return (
@@ -71,6 +74,7 @@ export default function SettingsPage(props: SettingsPageProps) {
         </form>
       </section>
       <SessionList sessions={props.sessions} />
+      <BlockList blocked={props.blocked} error={errors.blocks} />
       <section class="card stack" aria-labelledby="data-title">
         <h2 id="data-title">Your data</h2>
         <p>

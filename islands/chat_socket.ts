@@ -38,6 +38,14 @@ export type StreamChannel = {
   frame(f: ServerFrame): void;
 };
 
+/**
+ * The viewer's inbox: inbox.subscribed, inbox.activity and inbox.removed, plus the frames of
+ * their own stream it acts on (inbox.changed, notification.new).
+ */
+export type InboxChannel = {
+  frame(f: ServerFrame): void;
+};
+
 /** The part of a WebSocket the tab socket uses (a fake one in tests). */
 export type SocketLike = {
   readonly readyState: number;
@@ -89,6 +97,7 @@ export class TabSocket {
   #status: SocketStatus = "connecting";
   #rooms = new Map<string, RoomChannel>();
   #stream: StreamChannel | null = null;
+  #inboxes = new Set<InboxChannel>();
   #listeners = new Set<(s: SocketStatus) => void>();
   readonly #env: SocketEnv;
 
@@ -127,6 +136,18 @@ export class TabSocket {
     return () => {
       if (this.#stream === channel) this.#stream = null;
     };
+  }
+
+  /**
+   * Follows the viewer's inbox: sends `inbox.subscribe` now if live and again after every
+   * reconnect (the inbox is not resumable: each `inbox.subscribed` means "refetch"), and
+   * keeps the viewer's own stream subscribed for inbox.changed. Returns the way to stop.
+   */
+  watchInbox(channel: InboxChannel): () => void {
+    this.#inboxes.add(channel);
+    if (this.#live) this.#subscribeInbox(this.#inboxes.size === 1);
+    this.#ensureConnecting();
+    return () => void this.#inboxes.delete(channel);
   }
 
   /** Sends a frame if the connection is live; false means "not now, resend when live". */
@@ -215,14 +236,27 @@ export class TabSocket {
     this.#ws?.send(JSON.stringify({ type: "notifications.subscribe", ...at }));
   }
 
+  /** Subscribes the inbox; the stream too when nobody follows it yet (first inbox only). */
+  #subscribeInbox(first: boolean): void {
+    if (first && !this.#stream) {
+      this.#ws?.send(JSON.stringify({ type: "notifications.subscribe" }));
+    }
+    this.#ws?.send(JSON.stringify({ type: "inbox.subscribe" }));
+  }
+
   #onReady(): void {
     for (const [room, channel] of this.#rooms) this.#subscribe(room, channel);
     if (this.#stream) this.#subscribeStream(this.#stream);
+    if (this.#inboxes.size) this.#subscribeInbox(true);
     // The server handles frames in order, so sends queued behind the subscribes are safe now.
     this.#live = true;
     this.#attempt = 0;
     this.#setStatus("live");
     for (const channel of [...this.#rooms.values()]) channel.live();
+  }
+
+  #toInboxes(f: ServerFrame): void {
+    for (const channel of [...this.#inboxes]) channel.frame(f);
   }
 
   #receive(data: unknown): void {
@@ -240,10 +274,17 @@ export class TabSocket {
     if (f.type === "ready") return this.#onReady();
     if (f.type === "pong") return;
     if (
-      f.type === "notifications.subscribed" || f.type === "notification.new"
+      f.type === "notifications.subscribed" || f.type === "notification.new" ||
+      f.type === "inbox.changed"
     ) {
-      return this.#stream?.frame(f);
+      this.#stream?.frame(f);
+      if (f.type !== "notifications.subscribed") this.#toInboxes(f);
+      return;
     }
+    if (
+      f.type === "inbox.subscribed" || f.type === "inbox.activity" ||
+      f.type === "inbox.removed"
+    ) return this.#toInboxes(f);
     const room = "room" in f && f.room
       ? f.room
       : f.type === "message.ack"

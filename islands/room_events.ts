@@ -122,13 +122,34 @@ export function applyEvent(s: RoomState, f: RoomEventFrame): RoomState {
       break;
     }
     case "member.joined": {
+      const role = f.role ?? "member";
       const members =
         next.members && !next.members.some((u) => u.id === f.user.id)
-          ? [...next.members, { ...f.user, role: "member" as const }]
+          ? [...next.members, { ...f.user, role }]
           : next.members;
       next = { ...next, memberCount: f.memberCount, members };
       break;
     }
+    case "member.role":
+      next = {
+        ...next,
+        members:
+          next.members?.map((u) =>
+            u.id === f.userId ? { ...u, role: f.role } : u
+          ) ?? null,
+        role: f.userId === s.me ? f.role : next.role,
+      };
+      break;
+    case "request.accepted":
+      // A message refused while the request was pending can now be retried.
+      next = {
+        ...next,
+        request: null,
+        pending: next.pending.map((p) =>
+          p.code === "request_pending" ? { ...p, code: undefined } : p
+        ),
+      };
+      break;
     case "member.left":
       next = {
         ...next,

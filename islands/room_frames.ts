@@ -73,6 +73,7 @@ export function frameToOutcome(
             type: "sendFailed",
             clientId: f.clientId!,
             error: f.message,
+            code: f.code,
           },
         };
       }

@@ -30,7 +30,7 @@ export type RoomAction =
   | { type: "follow" }
   | { type: "send"; pending: PendingSend }
   | { type: "ack"; message: MessageView }
-  | { type: "sendFailed"; clientId: string; error: string }
+  | { type: "sendFailed"; clientId: string; error: string; code?: string }
   | { type: "retry"; clientId: string }
   | { type: "typing"; user: AuthorView; now: number }
   | { type: "tick"; now: number }
@@ -42,7 +42,9 @@ export type RoomAction =
   | { type: "threadOpen"; rootSeq: number }
   | { type: "threadLoaded"; root: MessageView; items: MessageView[] }
   | { type: "threadClose" }
-  | { type: "left" };
+  | { type: "left" }
+  /** The viewer accepted the request here; its request.accepted event may follow. */
+  | { type: "requestAnswered" };
 
 /** Holds a frame that arrived ahead of a gap, keeping the held frames sorted and unique. */
 function hold(s: RoomState, f: RoomEventFrame): RoomState {
@@ -207,9 +209,17 @@ export function roomReducer(s: RoomState, a: RoomAction): RoomState {
     case "ack":
       return ack(s, a.message);
     case "sendFailed":
-      return setPending(s, a.clientId, { state: "failed", error: a.error });
+      return setPending(s, a.clientId, {
+        state: "failed",
+        error: a.error,
+        code: a.code,
+      });
     case "retry":
-      return setPending(s, a.clientId, { state: "sending", error: undefined });
+      return setPending(s, a.clientId, {
+        state: "sending",
+        error: undefined,
+        code: undefined,
+      });
     case "typing":
       return startTyping(s, a.user, a.now);
     case "tick":
@@ -240,5 +250,7 @@ export function roomReducer(s: RoomState, a: RoomAction): RoomState {
       return s.thread ? { ...s, thread: null } : s;
     case "left":
       return { ...s, left: true };
+    case "requestAnswered":
+      return s.request ? { ...s, request: null } : s;
   }
 }

@@ -39,9 +39,13 @@ export function peopleIndex(s: RoomState): Map<string, AuthorView> {
   return people;
 }
 
-/** Who is typing now, in the order they started. */
-export function typingPeople(s: RoomState): AuthorView[] {
-  return Object.values(s.typing).map((t) => t.user);
+/** Who is typing now, in the order they started, leaving out people the viewer blocked. */
+export function typingPeople(
+  s: RoomState,
+  blocked: ReadonlySet<string> = new Set(),
+): AuthorView[] {
+  return Object.values(s.typing).map((t) => t.user)
+    .filter((u) => !blocked.has(u.id));
 }
 
 /** Who has read the viewer's last message, in small rooms, when anyone has. */

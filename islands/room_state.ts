@@ -8,6 +8,12 @@ import type {
   RoomHeadView,
 } from "../lib/shared/schemas.ts";
 
+/** The kinds of room a chat can show: public ones at a place, DMs and private groups. */
+export type RoomKind = "proximity" | "direct" | "group";
+
+/** An open direct message request: one the viewer received, or one they sent. */
+export type DirectRequest = "incoming" | "outgoing";
+
 /** Most messages kept while the reader follows the live end; older ones fall off the top. */
 export const MAX_KEPT_MESSAGES = 500;
 
@@ -32,6 +38,8 @@ export type PendingSend = {
   category: MessageCategory;
   state: "sending" | "failed";
   error?: string;
+  /** The server's error code when it refused the message (`request_pending`, `blocked`, …). */
+  code?: string;
 };
 
 /** A room member as the chat shows them. */
@@ -49,6 +57,11 @@ export type ThreadState = {
 export type RoomState = {
   roomId: string;
   me: string;
+  kind: RoomKind;
+  /** The viewer's own role, which a member.role event can change. */
+  role: RoomRole;
+  /** An open direct message request; a request.accepted event clears it. */
+  request: DirectRequest | null;
   name: string;
   description: string;
   epoch: string;
@@ -84,6 +97,9 @@ export type RoomState = {
 export type RoomInit = {
   roomId: string;
   me: string;
+  kind?: RoomKind;
+  role?: RoomRole;
+  request?: DirectRequest | null;
   name: string;
   description?: string;
   memberCount: number;
@@ -97,6 +113,9 @@ export function initialRoomState(init: RoomInit): RoomState {
   return {
     roomId: init.roomId,
     me: init.me,
+    kind: init.kind ?? "proximity",
+    role: init.role ?? "member",
+    request: init.request ?? null,
     name: init.name,
     description: init.description ?? "",
     epoch: init.head.epoch,

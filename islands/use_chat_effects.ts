@@ -1,5 +1,7 @@
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useMemo, useRef } from "preact/hooks";
+import type { MessageHandlers } from "../components/message_types.ts";
 import type { SocketStatus } from "./chat_socket.ts";
+import type { RoomActions } from "./room_actions.ts";
 
 /**
  * Marks the room read up to the newest message whenever it is on screen: the reader is at the
@@ -55,4 +57,42 @@ export function usePanelFocus(
     else if (opened.current) document.getElementById("message-input")?.focus();
     opened.current = heading !== null;
   }, [heading, key]);
+}
+
+/** After an edit ends, the focus goes back to that message's action menu. */
+function refocus(seq: number) {
+  requestAnimationFrame(() =>
+    document.querySelector<HTMLElement>(`#m-${seq} .msg-actions__toggle`)
+      ?.focus()
+  );
+}
+
+/**
+ * What message rows can do, bound once per room: opening a thread closes the member panel,
+ * and ending an edit puts the focus back on that message's menu.
+ */
+export function useMessageHandlers(
+  actions: RoomActions,
+  setEditingSeq: (seq: number | null) => void,
+  setMembersOpen: (open: boolean) => void,
+): MessageHandlers {
+  return useMemo(() => ({
+    react: actions.react,
+    openThread: (seq) => {
+      setMembersOpen(false);
+      actions.openThread(seq);
+    },
+    startEdit: setEditingSeq,
+    cancelEdit: (seq) => {
+      setEditingSeq(null);
+      refocus(seq);
+    },
+    saveEdit: (seq, text) => {
+      setEditingSeq(null);
+      refocus(seq);
+      actions.edit(seq, text);
+    },
+    remove: actions.remove,
+    pin: actions.pin,
+  }), [actions]);
 }

@@ -67,6 +67,12 @@ export function useNotifications(): MentionsHandle {
           );
           if (!n.read) setStreamed((xs) => [...xs, n.seq]);
           setToast(n);
+        } else if (f.type === "inbox.changed") {
+          // Inbox changes share the stream: a resume starts after them too.
+          const at = position.current;
+          if (at && f.seq > at.after) {
+            position.current = { after: f.seq, epoch: at.epoch };
+          }
         }
       },
     });

@@ -21,6 +21,8 @@ export type RoomHandle = {
   notice: string;
   filter: MessageCategory | null;
   actions: RoomActions;
+  /** Applies a change the page learnt by other means than the socket (a REST answer). */
+  dispatch(a: RoomAction): void;
   setFilter(category: MessageCategory | null): void;
   /** Loads the page before the oldest message held, calling `beforeApply` just before it lands. */
   loadOlder(beforeApply?: () => void): Promise<boolean>;
@@ -37,6 +39,9 @@ export function useRoom(props: ChatProps): RoomHandle {
     initialRoomState({
       roomId: props.roomId,
       me: props.me.id,
+      kind: props.kind,
+      role: props.role,
+      request: props.request,
       name: props.roomName,
       memberCount: props.memberCount,
       ...props.history,
@@ -140,6 +145,7 @@ export function useRoom(props: ChatProps): RoomHandle {
     notice,
     filter,
     actions,
+    dispatch,
     notify: setNotice,
     follow: () => dispatch({ type: "follow" }),
     async leave() {

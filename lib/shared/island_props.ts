@@ -1,8 +1,10 @@
 import * as z from "zod";
 import {
+  AuthorViewSchema,
   MessageViewSchema,
   RoomCategorySchema,
   RoomHeadViewSchema,
+  RoomKindSchema,
   UlidSchema,
 } from "./schemas.ts";
 
@@ -41,6 +43,14 @@ export const ChatPropsSchema = z.object({
   me: IslandUserSchema,
   role: RoomRoleSchema,
   history: HistoryPageSchema,
+  /** The room's kind; absent means a proximity room. */
+  kind: RoomKindSchema.optional(),
+  /** A direct conversation's other person. */
+  peer: AuthorViewSchema.nullable().optional(),
+  /** A direct message request still open: one I received, or one I sent. */
+  request: z.enum(["incoming", "outgoing"]).nullable().optional(),
+  /** Ids of the people the viewer blocked: their messages are collapsed. */
+  blocked: z.array(UlidSchema).max(1_000).optional(),
 });
 export type ChatProps = z.infer<typeof ChatPropsSchema>;
 
@@ -58,3 +68,13 @@ export const JoinRoomPropsSchema = z.object({
   category: RoomCategorySchema,
 });
 export type JoinRoomProps = z.infer<typeof JoinRoomPropsSchema>;
+
+/** Props of the Inbox island: the viewer, where it shows, and the room open beside it. */
+export const InboxPropsSchema = z.object({
+  me: IslandUserSchema,
+  /** "page" is /inbox; "sidebar" is the column (or, on a phone, the link) beside a room. */
+  variant: z.enum(["page", "sidebar"]),
+  /** The room this page shows, highlighted and kept clear of its own unread badge. */
+  currentRoomId: UlidSchema.nullable(),
+});
+export type InboxProps = z.infer<typeof InboxPropsSchema>;

@@ -8,6 +8,7 @@ import type { AppEnv } from "../../lib/http/env.ts";
 import { render } from "../../lib/http/render.tsx";
 import type { PageError } from "../../lib/http/errors.ts";
 import { createAuthPages } from "./auth.tsx";
+import { createInboxPages } from "./inbox.tsx";
 import { createRoomPages } from "./rooms.tsx";
 import { createSettingsPages } from "./settings.tsx";
 
@@ -42,6 +43,7 @@ export function createPageRoutes() {
   pages.route("/", createAuthPages());
   pages.route("/", createRoomPages());
   pages.route("/", createSettingsPages());
+  pages.route("/", createInboxPages());
   return pages;
 }
 

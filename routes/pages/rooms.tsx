@@ -1,8 +1,9 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
-import RoomHeader from "../../components/RoomHeader.tsx";
+import RoomHeader, { roomTitle } from "../../components/RoomHeader.tsx";
 import Welcome from "../../components/Welcome.tsx";
 import Chat from "../../islands/Chat.tsx";
+import Inbox from "../../islands/Inbox.tsx";
 import JoinRoom from "../../islands/JoinRoom.tsx";
 import NearbyRooms from "../../islands/NearbyRooms.tsx";
 import type { User } from "../../lib/db/users.ts";
@@ -16,7 +17,10 @@ import {
 } from "../../lib/shared/island_props.ts";
 import { type RoomView, UlidSchema } from "../../lib/shared/schemas.ts";
 
-/** What the Chat island needs, or null when the user has not joined the room. */
+/**
+ * What the Chat island needs, or null when the user has not joined the room: for a direct
+ * conversation also the other person and an open request; everywhere, whom the user blocked.
+ */
 async function chatProps(
   c: Context<AppEnv>,
   user: User,
@@ -24,10 +28,15 @@ async function chatProps(
 ): Promise<ChatProps | null> {
   const role = await c.var.services.rooms.getRole(user, room.id);
   if (!role) return null;
+  const { chat, inbox, conversations } = c.var.services;
   try {
-    const history = await c.var.services.chat.listMessages(user, room.id, {
-      limit: CHAT_HISTORY_LIMIT,
-    });
+    const [history, item, blocked] = await Promise.all([
+      chat.listMessages(user, room.id, { limit: CHAT_HISTORY_LIMIT }),
+      room.kind === "direct"
+        ? inbox.item(user, room.id, { includeHidden: true })
+        : null,
+      conversations.listBlocked(user),
+    ]);
     return {
       roomId: room.id,
       roomName: room.name,
@@ -36,6 +45,10 @@ async function chatProps(
       me: { id: user.id, handle: user.handle, displayName: user.displayName },
       role,
       history,
+      kind: room.kind,
+      peer: item?.peer ?? null,
+      request: item?.request ?? null,
+      blocked: blocked.map((b) => b.id),
     };
   } catch (err) {
     // The user may have left between the two reads.
@@ -70,11 +83,29 @@ async function roomPage(c: Context<AppEnv>) {
     );
   return render(
     c,
-    <div class={props ? "room-page room-page--chat" : "room-page"}>
-      <RoomHeader room={room} compact={!!props} />
-      {body}
+    <div class="room-layout">
+      <Island
+        name="Inbox"
+        component={Inbox}
+        props={{
+          me: {
+            id: user.id,
+            handle: user.handle,
+            displayName: user.displayName,
+          },
+          variant: "sidebar" as const,
+          currentRoomId: room.id,
+        }}
+      />
+      <div class={props ? "room-page room-page--chat" : "room-page"}>
+        <RoomHeader room={room} compact={!!props} peer={props?.peer} />
+        {body}
+      </div>
     </div>,
-    { title: room.name, islands: [props ? "Chat" : "JoinRoom"] },
+    {
+      title: roomTitle(room, props?.peer),
+      islands: [props ? "Chat" : "JoinRoom", "Inbox"],
+    },
   );
 }
 

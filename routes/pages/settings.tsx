@@ -17,6 +17,7 @@ import {
   SessionIdSchema,
 } from "../../lib/shared/account_schemas.ts";
 import { AppError } from "../../lib/shared/errors.ts";
+import { UlidSchema } from "../../lib/shared/schemas.ts";
 import { fieldErrors, formLimit, readForm } from "./forms.ts";
 
 const NOTICES: Record<string, string> = {
@@ -24,6 +25,7 @@ const NOTICES: Record<string, string> = {
   password: "Your password is changed; your other sessions are signed out.",
   revoked: "That session is signed out.",
   others: "Every other session is signed out.",
+  unblocked: "That person is unblocked.",
 };
 
 const WORDING = {
@@ -45,9 +47,17 @@ async function page(
   status: ContentfulStatusCode = 200,
 ) {
   const current = await hashToken(c.var.token!);
-  const sessions = await c.var.services.accountSelf.listSessions(user, current);
+  const [sessions, blocked] = await Promise.all([
+    c.var.services.accountSelf.listSessions(user, current),
+    c.var.services.conversations.listBlocked(user),
+  ]);
   const body = (
-    <SettingsPage user={toUserView(user)} sessions={sessions} {...form} />
+    <SettingsPage
+      user={toUserView(user)}
+      sessions={sessions}
+      blocked={blocked}
+      {...form}
+    />
   );
   return render(c, body, { title: "Settings", status });
 }
@@ -87,11 +97,12 @@ function action<S extends z.ZodType>(
 }
 
 const SessionIdForm = z.object({ id: SessionIdSchema });
+const UserIdForm = z.object({ userId: UlidSchema });
 const Nothing = z.object({});
 
 const tokenHash = (c: Context<AppEnv>) => hashToken(c.var.token!);
 
-/** /settings and the plain forms it posts: name, password, sessions, deletion. */
+/** /settings and the plain forms it posts: name, password, sessions, unblocking, deletion. */
 export function createSettingsPages() {
   return new Hono<AppEnv>()
     .get("/settings", (c) => {
@@ -137,6 +148,23 @@ export function createSettingsPages() {
           await tokenHash(c),
         );
         return "/settings?done=others";
+      }),
+    )
+    .post(
+      "/settings/blocks/remove",
+      formLimit,
+      action(UserIdForm, async (c, user, d) => {
+        await c.var.services.conversations.unblock(user, d.userId).catch(
+          (err) => {
+            // A refusal (too many actions) belongs beside the block list.
+            throw err instanceof AppError
+              ? new AppError(err.status, err.code, err.message, {
+                field: "blocks",
+              })
+              : err;
+          },
+        );
+        return "/settings?done=unblocked";
       }),
     )
     .post(
