@@ -1,4 +1,5 @@
 /** Where a nearby query's time goes: cells, entries and fetches, counted through a KV proxy. */
+import { keys } from "../lib/db/keys.ts";
 import { createRooms } from "../lib/db/rooms.ts";
 import type { LatLng } from "../lib/geo/distance.ts";
 import { systemClock } from "../lib/shared/clock.ts";
@@ -63,5 +64,57 @@ export async function profile(
     keysFetched: m((c) => c.keysFetched),
     scanMs: m((c) => (c.firstGetMany ?? c.end) - c.start),
     fetchMs: m((c) => c.firstGetMany === null ? 0 : c.end - c.firstGetMany),
+  };
+}
+
+/** What single KV calls cost on a store, in microseconds (medians): the search's unit prices. */
+export type KvCosts = {
+  /** A list of an empty range of the geo index: the fixed cost of each range read. */
+  emptyListUs: number;
+  /** Each entry a list of the geo index returns, beyond that fixed cost. */
+  perEntryUs: number;
+  /** A getMany of 10 room records, as the search fetches its results. */
+  getMany10Us: number;
+};
+
+async function medianUs(runs: number, f: () => Promise<unknown>) {
+  const us: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await f();
+    us.push((performance.now() - t0) * 1000);
+  }
+  return us.sort((a, b) => a - b)[Math.floor(runs / 2)];
+}
+
+/** Times an empty range list, a 500-entry list and 10-room getManys on `kv`'s geo index. */
+export async function kvCosts(kv: Deno.Kv): Promise<KvCosts> {
+  const prefix = keys.roomsByGeohashPrefix();
+  const drain = async (sel: Deno.KvListSelector, limit?: number) => {
+    let n = 0;
+    for await (const _ of kv.list(sel, { limit, batchSize: limit })) n++;
+    return n;
+  };
+  const ids: string[] = [];
+  for await (const e of kv.list({ prefix }, { limit: 200 })) {
+    ids.push(e.key[2] as string);
+  }
+  // "~" sorts above every geohash, so this range is empty but sits beside the index.
+  const empty = { start: [...prefix, "~"], end: [...prefix, "~~"] };
+  const emptyListUs = await medianUs(200, () => drain(empty));
+  const n = await drain({ prefix }, 500);
+  const listUs = await medianUs(50, () => drain({ prefix }, 500));
+  let k = 0;
+  const getMany10Us = await medianUs(100, () => {
+    const batch = Array.from(
+      { length: 10 },
+      () => keys.room(ids[k++ % ids.length]),
+    );
+    return kv.getMany(batch);
+  });
+  return {
+    emptyListUs,
+    perEntryUs: n ? (listUs - emptyListUs) / n : NaN,
+    getMany10Us,
   };
 }

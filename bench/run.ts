@@ -7,7 +7,7 @@ import { z } from "zod";
 import { runFanout } from "./fanout_bench.ts";
 import { fanoutText } from "./fanout_report.ts";
 import { loadAverage, machine } from "./machine.ts";
-import { runNearby } from "./nearby_bench.ts";
+import { nearbyStoresText, runNearby } from "./nearby_bench.ts";
 import { machineText, nearbyText } from "./report.ts";
 
 const ArgsSchema = z.object({
@@ -67,7 +67,12 @@ for (const bench of args.benches) {
   if (bench === "nearby") {
     const r = await runNearby({ quick: args.quick, log: progress });
     results.nearby = r;
-    console.log("\n" + nearbyText(r));
+    for (const s of r.stores) {
+      console.log(
+        `\n-- store: ${s.store}, ${s.storeDescribe} --\n` + nearbyText(s),
+      );
+    }
+    console.log("\n" + nearbyStoresText(r));
   } else {
     const r = await runFanout({
       quick: args.quick,

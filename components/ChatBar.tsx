@@ -35,9 +35,14 @@ export type ChatBarProps = {
   kind?: "proximity" | "direct" | "group";
   /** The mentions badge, which lives in the bar. */
   children?: ComponentChildren;
+  /** The room's moderation panel toggle, for its owners and admins. */
+  moderation?: { open: boolean; onToggle(): void };
 };
 
-/** Connection status, who is online, the category filter, the member list toggle and Leave. */
+/**
+ * Connection status, who is online, the category filter, the member list toggle, the
+ * moderation panel toggle (owners and admins) and Leave.
+ */
 export default function ChatBar(props: ChatBarProps) {
   return (
     <div class="chat-bar">
@@ -83,6 +88,34 @@ export default function ChatBar(props: ChatBarProps) {
             {`, ${plural(props.memberCount, "member")}: show the list`}
           </span>
         </button>
+        {props.moderation && (
+          <button
+            type="button"
+            class="button button--small chat-bar__mod"
+            aria-expanded={props.moderation.open}
+            aria-controls={props.moderation.open
+              ? "moderation-panel"
+              : undefined}
+            disabled={props.disabled}
+            onClick={props.moderation.onToggle}
+          >
+            <svg
+              data-icon
+              class="chat-bar__mod-icon"
+              viewBox="0 0 24 24"
+              width="16"
+              height="16"
+              aria-hidden="true"
+              focusable="false"
+            >
+              <path
+                d="M12 2 4 5v6c0 5 3.4 9.4 8 11 4.6-1.6 8-6 8-11V5z"
+                fill="currentColor"
+              />
+            </svg>
+            <span class="chat-bar__mod-label">Moderation</span>
+          </button>
+        )}
         {props.kind !== "direct" && (
           <details class="leave">
             <summary class="button button--small button--quiet">Leave</summary>

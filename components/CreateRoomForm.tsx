@@ -7,6 +7,8 @@ export type NewRoom = {
   name: string;
   description: string;
   radiusM: number;
+  /** Absent: the server's default, twice the radius. */
+  readRadiusM?: number;
   category: RoomCategory;
 };
 
@@ -15,24 +17,40 @@ export type CreateRoomFormProps = {
   disabled: boolean;
   busy: boolean;
   error?: string;
+  /** "map": at the point picked on the map, exactly; "here": at the position, on a grid. */
+  placement: "here" | "map";
   onCreate(room: NewRoom): void;
 };
 
-/** The "Create a room here" form: name, description, radius and category. */
+const PLACEMENT_HINTS = {
+  here:
+    "The room goes where you are, rounded to a public grid of about 150 m so it never shows exactly where you stand.",
+  map: "The room goes exactly at the point you picked on the map.",
+} as const;
+
+/**
+ * The "Create a room here" form: name, description, radius, read radius and category; it says
+ * where the room will go (the position on a grid, or the point picked on the map).
+ */
 export default function CreateRoomForm(props: CreateRoomFormProps) {
   function submit(e: Event) {
     e.preventDefault();
     const data = new FormData(e.currentTarget as HTMLFormElement);
+    const read = String(data.get("readRadiusM") ?? "").trim();
     props.onCreate({
       name: String(data.get("name") ?? ""),
       description: String(data.get("description") ?? ""),
       radiusM: Number(data.get("radiusM")),
+      ...(read ? { readRadiusM: Number(read) } : {}),
       category: String(data.get("category")) as RoomCategory,
     });
   }
   return (
     <section class="card" aria-labelledby="create-heading">
       <h2 id="create-heading">Create a room here</h2>
+      <p class="hint" data-placement={props.placement}>
+        {PLACEMENT_HINTS[props.placement]}
+      </p>
       <form class="stack" onSubmit={submit}>
         <div class="field">
           <label for="room-name">Room name</label>
@@ -70,6 +88,23 @@ export default function CreateRoomForm(props: CreateRoomFormProps) {
               required
             />
           </div>
+          <div class="field">
+            <label for="room-read-radius">
+              Read radius (metres){" "}
+              <span class="hint">optional, twice the radius</span>
+            </label>
+            <input
+              id="room-read-radius"
+              name="readRadiusM"
+              type="number"
+              inputMode="numeric"
+              min={ROOM_RADIUS_M.min}
+              max={ROOM_RADIUS_M.max}
+              step={1}
+            />
+          </div>
+        </div>
+        <div class="field-row">
           <div class="field">
             <label for="room-category">Category</label>
             <select id="room-category" name="category">

@@ -1,11 +1,10 @@
 import type { ComponentChildren } from "preact";
-import type { UserView } from "../lib/shared/schemas.ts";
-import Header from "./Header.tsx";
+import Header, { type HeaderUser } from "./Header.tsx";
 
 /** What a full page needs besides its content. */
 export type DocumentProps = {
   title: string;
-  user: UserView | null;
+  user: HeaderUser | null;
   islands: string[];
   children: ComponentChildren;
 };

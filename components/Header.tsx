@@ -1,10 +1,13 @@
 import type { UserView } from "../lib/shared/schemas.ts";
 
+/** The signed-in user as the header needs them: a site role adds the Moderation link. */
+export type HeaderUser = UserView & { siteRole?: "admin" | "moderator" | null };
+
 /**
  * The site header: brand, navigation (with the Inbox link, whose unread badge the Inbox island
- * keeps up to date) and who is signed in (with a sign-out form).
+ * keeps up to date, and Moderation for site staff) and who is signed in (with a sign-out form).
  */
-export default function Header({ user }: { user: UserView | null }) {
+export default function Header({ user }: { user: HeaderUser | null }) {
   return (
     <header class="site-header">
       <div class="container site-header__inner">
@@ -14,6 +17,11 @@ export default function Header({ user }: { user: UserView | null }) {
             <li>
               <a href="/">Nearby</a>
             </li>
+            {user && (
+              <li>
+                <a href="/people">People</a>
+              </li>
+            )}
             {user && (
               <li>
                 <a href="/inbox" class="nav__inbox">
@@ -26,11 +34,19 @@ export default function Header({ user }: { user: UserView | null }) {
                 </a>
               </li>
             )}
+            {user?.siteRole && (
+              <li>
+                <a href="/moderation">Moderation</a>
+              </li>
+            )}
             {user && (
               <li>
                 <a href="/settings">Settings</a>
               </li>
             )}
+            <li>
+              <a href="/docs">API</a>
+            </li>
             {user
               ? (
                 <li class="nav__user">

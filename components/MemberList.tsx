@@ -1,4 +1,5 @@
-import type { ComponentChildren } from "preact";
+import { type ComponentChildren, createContext } from "preact";
+import { useContext } from "preact/hooks";
 import type { PresenceStatus, PresenceView } from "../lib/shared/schemas.ts";
 import Avatar from "./Avatar.tsx";
 import PersonName from "./PersonName.tsx";
@@ -28,6 +29,18 @@ export type MemberListProps = {
   actions?(member: MemberRow): ComponentChildren;
 };
 
+/**
+ * What a room page adds to every member's row without threading it through the panels in
+ * between: a note on their standing ("muted until 14:05", "held") and moderation tools.
+ */
+export type MemberExtras = {
+  note(member: MemberRow): string;
+  tools(member: MemberRow): ComponentChildren;
+};
+
+/** Supplies the member rows' extras; none outside a room that provides them. */
+export const MemberExtrasContext = createContext<MemberExtras | null>(null);
+
 const STATUS_NAMES: Record<PresenceStatus, string> = {
   online: "online",
   away: "away",
@@ -46,6 +59,7 @@ function statusText(p: PresenceView | undefined): string {
 
 /** The room's members with a presence dot each, people online first. */
 export default function MemberList(props: MemberListProps) {
+  const extras = useContext(MemberExtrasContext);
   const status = (id: string) => props.presence[id]?.status ?? "offline";
   const members = [...(props.members ?? [])].sort((a, b) =>
     RANK[status(a.id)] - RANK[status(b.id)] ||
@@ -73,28 +87,33 @@ export default function MemberList(props: MemberListProps) {
         ? <p class="muted panel__body">Loading members…</p>
         : (
           <ul class="members panel__body">
-            {members.map((m) => (
-              <li key={m.id} class="members__item">
-                <Avatar user={m} />
-                <span class={`dot dot--${status(m.id)}`} aria-hidden="true" />
-                <span class="members__name">
-                  <span>
-                    <PersonName person={m} />
-                    {m.id === props.meId && " (you)"}
+            {members.map((m) => {
+              const note = extras?.note(m) ?? "";
+              return (
+                <li key={m.id} class="members__item">
+                  <Avatar user={m} />
+                  <span class={`dot dot--${status(m.id)}`} aria-hidden="true" />
+                  <span class="members__name">
+                    <span>
+                      <PersonName person={m} />
+                      {m.id === props.meId && " (you)"}
+                    </span>
+                    <span class="members__meta">
+                      {statusText(props.presence[m.id])}
+                      {props.blocked?.has(m.id) && " · blocked"}
+                      {note && ` · ${note}`}
+                    </span>
                   </span>
-                  <span class="members__meta">
-                    {statusText(props.presence[m.id])}
-                    {props.blocked?.has(m.id) && " · blocked"}
-                  </span>
-                </span>
-                {m.role !== "member" && (
-                  <span class="badge">
-                    {m.role === "owner" ? "Owner" : "Admin"}
-                  </span>
-                )}
-                {props.actions?.(m)}
-              </li>
-            ))}
+                  {m.role !== "member" && (
+                    <span class="badge">
+                      {m.role === "owner" ? "Owner" : "Admin"}
+                    </span>
+                  )}
+                  {props.actions?.(m)}
+                  {extras?.tools(m)}
+                </li>
+              );
+            })}
           </ul>
         )}
     </section>

@@ -5,11 +5,17 @@ import {
   QUICK_EMOJIS,
 } from "./message_types.ts";
 
+/** Reporting, which rows offer where the page wires it (the room's chat). */
+export type ReportHandler = {
+  /** Opens the report form for someone else's message. */
+  report?(message: MessageView): void;
+};
+
 /** Props of a message's action menu. */
 export type MessageActionsProps = {
   message: MessageView;
   ctx: MessageContext;
-  on: MessageHandlers;
+  on: MessageHandlers & ReportHandler;
   /** Hides "Reply in thread" where the thread is already shown. */
   inThread?: boolean;
 };
@@ -49,7 +55,8 @@ function mine(m: MessageView, ctx: MessageContext, emoji: string): boolean {
 
 /**
  * A message's "⋯" menu, keyboard reachable as a native disclosure: quick reactions, any emoji,
- * reply in thread, and edit, delete (with an inline confirmation) and pin where allowed.
+ * reply in thread, report (others' messages), and edit, delete (with an inline confirmation)
+ * and pin where allowed.
  */
 export default function MessageActions(props: MessageActionsProps) {
   const { message: m, ctx, on } = props;
@@ -128,6 +135,16 @@ export default function MessageActions(props: MessageActionsProps) {
               onClick={act(() => on.pin(m.seq, !m.pinned))}
             >
               {m.pinned ? "Unpin" : "Pin"}
+            </button>
+          )}
+          {!own && on.report && (
+            <button
+              type="button"
+              class="button"
+              disabled={!ctx.local}
+              onClick={act(() => on.report?.(m))}
+            >
+              Report…
             </button>
           )}
           {(own || ctx.canModerate) && (

@@ -5,7 +5,7 @@ import BlockedMessage, {
   BlockedContext,
   isCollapsed,
 } from "./BlockedMessage.tsx";
-import MessageActions from "./MessageActions.tsx";
+import MessageActions, { type ReportHandler } from "./MessageActions.tsx";
 import MessageEditor from "./MessageEditor.tsx";
 import PersonName, { People, type Person, personLabel } from "./PersonName.tsx";
 import ReactionChips from "./ReactionChips.tsx";
@@ -23,7 +23,8 @@ export type MessageItemProps = {
   /** Starts a group: shows the avatar, name and time. */
   first: boolean;
   ctx: MessageContext;
-  on: MessageHandlers;
+  /** The row's handlers; `report` is there where the page offers reporting. */
+  on: MessageHandlers & ReportHandler;
   editing: boolean;
   /** Rendered inside the thread panel rather than the room's log. */
   inThread?: boolean;

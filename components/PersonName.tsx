@@ -1,7 +1,7 @@
 import { joinParts } from "./format.ts";
 
 /** Someone as the chat names them; the handle is left out only when it is not known. */
-export type Person = { displayName: string; handle?: string };
+export type Person = { displayName: string; handle?: string; guest?: true };
 
 /** "Ann @ann" as plain text, for tooltips and screen-reader labels. */
 export function personLabel(p: Person): string {
@@ -13,7 +13,7 @@ export type PersonNameProps = { person: Person; class?: string };
 
 /**
  * A display name followed by the @handle in a muted style: names can look alike, but a
- * handle is unique, so the pair tells people apart.
+ * handle is unique, so the pair tells people apart. A guest of an embedded room is marked.
  */
 export default function PersonName({ person, class: extra }: PersonNameProps) {
   return (
@@ -23,6 +23,12 @@ export default function PersonName({ person, class: extra }: PersonNameProps) {
         <>
           {" "}
           <span class="person__handle">{`@${person.handle}`}</span>
+        </>
+      )}
+      {person.guest && (
+        <>
+          {" "}
+          <span class="badge badge--guest">guest</span>
         </>
       )}
     </span>

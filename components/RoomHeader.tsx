@@ -10,6 +10,8 @@ export type RoomHeaderProps = {
   room: RoomView;
   compact?: boolean;
   peer?: AuthorView | null;
+  /** Link to the venue's check-in screen (for the room's owners and admins). */
+  checkInScreen?: boolean;
 };
 
 /** The heading of a direct conversation: the other person's name and @handle. */
@@ -20,15 +22,21 @@ export function roomTitle(room: RoomView, peer?: AuthorView | null): string {
 }
 
 /**
- * A room page's heading: name (for a DM, the other person's), category, radius or kind,
- * member count and description.
+ * A room page's heading: name (for a DM, the other person's), category, radius (and read
+ * radius) or kind, member count, description, whether the event has ended, and the link to
+ * the check-in screen for those who may show it.
  */
-export default function RoomHeader({ room, compact, peer }: RoomHeaderProps) {
+export default function RoomHeader(
+  { room, compact, peer, checkInScreen }: RoomHeaderProps,
+) {
   const facts = (
     <ul class="facts" aria-label="Room details">
       {room.radiusM !== null
         ? <li>Radius {formatDistance(room.radiusM)}</li>
         : <li>{room.kind === "group" ? "Private group" : "Direct message"}</li>}
+      {room.readRadiusM && room.readRadiusM !== room.radiusM && (
+        <li>Read radius {formatDistance(room.readRadiusM)}</li>
+      )}
       {!compact && <li>{plural(room.memberCount, "member")}</li>}
       {room.expiresAt && (
         <li>
@@ -58,6 +66,17 @@ export default function RoomHeader({ room, compact, peer }: RoomHeaderProps) {
         {compact && facts}
       </div>
       {!compact && facts}
+      {/* Above a chat, the chat says it where the composer would be. */}
+      {room.ended && !compact && (
+        <p class="room-header__ended" role="status">
+          This event has ended — the room is read-only
+        </p>
+      )}
+      {checkInScreen && !room.ended && (
+        <p class="room-header__checkin">
+          <a href={`/rooms/${room.id}/checkin-screen`}>Check-in screen</a>
+        </p>
+      )}
       {room.description && (compact
         ? (
           <details class="room-header__about">

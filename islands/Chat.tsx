@@ -4,9 +4,12 @@ import ChatBar from "../components/ChatBar.tsx";
 import Composer from "../components/Composer.tsx";
 import ConversationMembers from "../components/ConversationMembers.tsx";
 import ConversationRequest from "../components/ConversationRequest.tsx";
+import { MemberExtrasContext } from "../components/MemberList.tsx";
 import MentionBadge from "../components/MentionBadge.tsx";
+import ModerationPanel from "../components/ModerationPanel.tsx";
 import MySettings from "../components/MySettings.tsx";
 import PinnedBar from "../components/PinnedBar.tsx";
+import ReportDialog from "../components/ReportDialog.tsx";
 import ThreadPanel from "../components/ThreadPanel.tsx";
 import Timeline from "../components/Timeline.tsx";
 import TypingLine from "../components/TypingLine.tsx";
@@ -23,15 +26,19 @@ import {
   memberActions,
 } from "./conversation_policy.ts";
 import { useHydrated } from "./hooks.ts";
+import { useChatModeration } from "./moderation_chat.ts";
 import * as select from "./room_select.ts";
 import { useMyStatus, usePrivateReading } from "./use_my_settings.ts";
 import { useNotifications } from "./use_notifications.ts";
 import { useRoom } from "./use_room.ts";
+import { useRoomAccess } from "./use_room_access.ts";
 import { useScrollLog } from "./use_scroll.ts";
 import {
+  jumpToMessage,
   useMessageHandlers,
   usePanelFocus,
   useReadMarks,
+  useSidePanel,
   useStartPosition,
 } from "./use_chat_effects.ts";
 
@@ -42,7 +49,9 @@ export default function Chat(props: ChatProps) {
   const mentions = useNotifications();
   const { state, actions } = room;
   const [editingSeq, setEditingSeq] = useState<number | null>(null);
-  const [membersOpen, setMembersOpen] = useState(false);
+  const panels = useSidePanel(actions.closeThread);
+  const { side } = panels;
+  const membersOpen = side === "members";
   const myStatus = useMyStatus();
   const privateReading = usePrivateReading(membersOpen);
   const convo = useConversation({
@@ -51,11 +60,22 @@ export default function Chat(props: ChatProps) {
     dispatch: room.dispatch,
   });
   const canModerate = mayModerate(state.kind, state.role);
-  const author = {
-    id: props.me.id,
-    handle: props.me.handle,
-    displayName: props.me.displayName,
-  };
+  const jump = (seq: number) => jumpToMessage(seq, room.notify);
+  const mod = useChatModeration({
+    roomId: props.roomId,
+    initial: props,
+    state,
+    dispatch: room.dispatch,
+    hydrated,
+    convo,
+    side,
+    closePanel: panels.close,
+    remove: actions.remove,
+    jump,
+  });
+  const access = useRoomAccess(props, state, actions.retry);
+  const modOpen = side === "moderation" && mod.allowed;
+  const author: AuthorView = props.me;
 
   // Authors' names come through a ref so new messages do not re-render every row.
   const people = useRef(new Map<string, AuthorView>());
@@ -67,7 +87,12 @@ export default function Chat(props: ChatProps) {
     local: hydrated,
     personOf: (id) => people.current.get(id) ?? null,
   }), [hydrated, state.members, canModerate]);
-  const on = useMessageHandlers(actions, setEditingSeq, setMembersOpen);
+  const on = useMessageHandlers(
+    actions,
+    setEditingSeq,
+    panels.setMembersOpen,
+    mod.reportMessage,
+  );
 
   const messages = select.visibleMessages(state, room.filter);
   const pending = select.visiblePending(state, room.filter);
@@ -82,11 +107,11 @@ export default function Chat(props: ChatProps) {
     state.messages.at(-1)?.seq ?? 0,
     scroll.atBottom,
     room.status,
-    actions.markRead,
+    access.markRead(actions.markRead),
   );
   useStartPosition(hydrated, scroll.ref);
   usePanelFocus(
-    state.thread ? "thread-heading" : membersOpen ? "members-heading" : null,
+    state.thread ? "thread-heading" : side && `${side}-heading`,
     state.thread?.rootSeq ?? null,
   );
 
@@ -99,25 +124,14 @@ export default function Chat(props: ChatProps) {
       location.assign(state.kind === "proximity" ? "/" : "/inbox");
     }
   }
-  function jump(seq: number) {
-    const el = document.getElementById(`m-${seq}`);
-    if (!el) return room.notify("That message is further back in the history.");
-    el.scrollIntoView({ block: "center" });
-    el.querySelector<HTMLElement>("summary")?.focus({ preventScroll: true });
-  }
   const thread = state.thread;
-  const threadPending = thread
-    ? state.pending.filter((p) => p.threadRoot === thread.rootSeq)
-    : [];
   // A refusal that retrying cannot fix (a pending request, a block) also shows by the composer.
-  const refusal = state.pending.findLast((p) =>
-    p.state === "failed" && LASTING_REFUSALS.has(p.code ?? "")
-  );
+  const refusal = select.lastingRefusal(state, LASTING_REFUSALS);
   const peer = props.peer ?? null;
 
   return (
     <BlockedContext.Provider value={convo.blocked}>
-      <div class={`chat${thread || membersOpen ? " chat--panel" : ""}`}>
+      <div class={`chat${thread || side ? " chat--panel" : ""}`}>
         <ChatBar
           kind={state.kind}
           status={room.status}
@@ -128,11 +142,11 @@ export default function Chat(props: ChatProps) {
           membersOpen={membersOpen}
           disabled={!hydrated}
           onFilter={room.setFilter}
-          onMembers={() => {
-            if (!membersOpen) actions.closeThread();
-            setMembersOpen(!membersOpen);
-          }}
+          onMembers={() => panels.toggle("members")}
           onLeave={leave}
+          moderation={mod.allowed
+            ? { open: modOpen, onToggle: () => panels.toggle("moderation") }
+            : undefined}
         >
           <MentionBadge
             unread={mentions.unread}
@@ -232,6 +246,7 @@ export default function Chat(props: ChatProps) {
                   categories={composerCategories(state.kind, canModerate)}
                   onSend={send}
                   onTyping={actions.typing}
+                  {...access.composer(mod.notice)}
                 />
               )}
           </div>
@@ -240,12 +255,13 @@ export default function Chat(props: ChatProps) {
               root={thread.root}
               replies={thread.replies}
               loaded={thread.loaded}
-              pending={threadPending}
+              pending={select.threadPending(state)}
               me={author}
               ctx={ctx}
               on={on}
               editingSeq={editingSeq}
-              disabled={!hydrated || state.left}
+              disabled={!hydrated || state.left || !!mod.notice?.locked ||
+                access.readOnly}
               onClose={actions.closeThread}
               onRetry={(id) =>
                 actions.retry(state.pending.find((p) => p.clientId === id)!)}
@@ -253,32 +269,36 @@ export default function Chat(props: ChatProps) {
               onTyping={actions.typing}
             />
           )}
+          {modOpen && <ModerationPanel {...mod.panel} />}
           {membersOpen && (
-            <ConversationMembers
-              members={state.members}
-              presence={state.presence}
-              meId={props.me.id}
-              blocked={convo.blocked.blocked}
-              invite={canInvite(state.kind, state.role)}
-              actionsOf={(m) =>
-                memberActions(state.kind, state.role, props.me.id, m)}
-              disabled={!hydrated || convo.busy}
-              error={convo.panel.error}
-              status={convo.panel.status}
-              on={convo}
-              onClose={() => setMembersOpen(false)}
-            >
-              <MySettings
-                status={myStatus.status}
-                privateReading={privateReading.value}
-                error={privateReading.error}
-                disabled={!hydrated}
-                onStatus={myStatus.choose}
-                onPrivateReading={privateReading.set}
-              />
-            </ConversationMembers>
+            <MemberExtrasContext.Provider value={mod.extras}>
+              <ConversationMembers
+                members={state.members}
+                presence={state.presence}
+                meId={props.me.id}
+                blocked={convo.blocked.blocked}
+                invite={canInvite(state.kind, state.role)}
+                actionsOf={(m) =>
+                  memberActions(state.kind, state.role, props.me.id, m)}
+                disabled={!hydrated || convo.busy}
+                error={convo.panel.error}
+                status={convo.panel.status}
+                on={convo}
+                onClose={panels.close}
+              >
+                <MySettings
+                  status={myStatus.status}
+                  privateReading={privateReading.value}
+                  error={privateReading.error}
+                  disabled={!hydrated}
+                  onStatus={myStatus.choose}
+                  onPrivateReading={privateReading.set}
+                />
+              </ConversationMembers>
+            </MemberExtrasContext.Provider>
           )}
         </div>
+        {mod.dialog && <ReportDialog {...mod.dialog} />}
       </div>
     </BlockedContext.Provider>
   );

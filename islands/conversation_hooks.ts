@@ -25,6 +25,14 @@ export type ConversationHandle = {
   add(handle: string): Promise<boolean>;
   setRole(m: Member, role: RoomRole): Promise<void>;
   remove(m: Member): Promise<void>;
+  /**
+   * Runs one member action (moderation's too) with the panel's busy flag; its error, or the
+   * words `done` makes of its answer, go to the panel. Resolves whether it succeeded.
+   */
+  act<T>(
+    call: Promise<ApiResult<T>>,
+    done: (data: T) => string,
+  ): Promise<boolean>;
 };
 
 /**
@@ -132,6 +140,7 @@ export function useConversation(deps: {
     async remove(m) {
       await act(group.remove(m.id), () => `Removed ${personLabel(m)}.`);
     },
+    act,
   };
 }
 

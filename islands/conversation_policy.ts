@@ -1,4 +1,5 @@
 import type { MemberActions } from "../components/ConversationMemberActions.tsx";
+import type { ModerationActions } from "../components/ModerationMemberTools.tsx";
 import type { RoomRole } from "../lib/shared/island_props.ts";
 import type { MessageCategory } from "../lib/shared/schemas.ts";
 import type { RoomKind } from "./room_state.ts";
@@ -63,3 +64,34 @@ export const LASTING_REFUSALS: ReadonlySet<string> = new Set([
   "dm_unavailable",
   "blocked",
 ]);
+
+/** Whether `mine` reaches `theirs`: admins act on members, owners on admins too (groups: owners). */
+function outranks(kind: RoomKind, mine: RoomRole, theirs: RoomRole): boolean {
+  if (mine === "member") return false;
+  if (theirs === "member") return true;
+  if (mine === "admin") return false;
+  return theirs === "admin" || kind === "group";
+}
+
+/**
+ * What the viewer may do to one member as a room moderator, mirroring the server's policy
+ * table: owners and admins mute, kick, ban and let in, over the roles they outrank; nobody
+ * moderates a direct conversation. Anyone may report anyone else.
+ */
+export function moderationActions(
+  kind: RoomKind,
+  myRole: RoomRole,
+  meId: string,
+  target: { id: string; role: RoomRole },
+): ModerationActions {
+  const self = target.id === meId;
+  const reach = !self && kind !== "direct" &&
+    outranks(kind, myRole, target.role);
+  return {
+    report: !self,
+    mute: reach,
+    kick: reach && kind !== "group",
+    ban: reach,
+    admit: reach,
+  };
+}

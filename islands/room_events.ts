@@ -103,6 +103,35 @@ function applyPin(s: RoomState, seq: number, pinned: boolean): RoomState {
     : { ...next, pinsStale: true };
 }
 
+/** Records a member's mute (an ISO time) or its end (null). */
+export function setMuted(
+  s: RoomState,
+  userId: string | undefined,
+  until: string | null,
+): RoomState {
+  if (!userId) return s;
+  if (until) {
+    if (s.mutedUntil[userId] === until) return s;
+    return { ...s, mutedUntil: { ...s.mutedUntil, [userId]: until } };
+  }
+  if (!(userId in s.mutedUntil)) return s;
+  const { [userId]: _, ...mutedUntil } = s.mutedUntil;
+  return { ...s, mutedUntil };
+}
+
+/** Records whether the raid shield holds a member. */
+export function setHeld(
+  s: RoomState,
+  userId: string | undefined,
+  held: boolean,
+): RoomState {
+  if (!userId || s.heldMembers.includes(userId) === held) return s;
+  const heldMembers = held
+    ? [...s.heldMembers, userId]
+    : s.heldMembers.filter((id) => id !== userId);
+  return { ...s, heldMembers };
+}
+
 /** Applies the next frame in order (seq = cursor + 1) and advances the cursor to it. */
 export function applyEvent(s: RoomState, f: RoomEventFrame): RoomState {
   let next = applyToMessages(s, f);
@@ -128,8 +157,15 @@ export function applyEvent(s: RoomState, f: RoomEventFrame): RoomState {
           ? [...next.members, { ...f.user, role }]
           : next.members;
       next = { ...next, memberCount: f.memberCount, members };
+      next = setHeld(next, f.user?.id, f.held === true);
       break;
     }
+    case "member.muted":
+      next = setMuted(next, f.userId, f.until ?? null);
+      break;
+    case "member.admitted":
+      next = setHeld(next, f.userId, false);
+      break;
     case "member.role":
       next = {
         ...next,
@@ -157,9 +193,16 @@ export function applyEvent(s: RoomState, f: RoomEventFrame): RoomState {
         members: next.members?.filter((u) => u.id !== f.userId) ?? null,
         left: next.left || f.userId === s.me,
       };
+      // Whoever left is no longer muted or held; a rejoin starts afresh.
+      next = setHeld(setMuted(next, f.userId, null), f.userId, false);
       break;
     case "room.updated":
-      next = { ...next, name: f.name, description: f.description };
+      next = {
+        ...next,
+        name: f.name,
+        description: f.description,
+        slowModeS: f.slowModeS ?? next.slowModeS,
+      };
       break;
   }
   const recent = [...next.recent, f].slice(-MAX_RECENT_FRAMES);

@@ -9,6 +9,8 @@ import {
   applyEvent,
   applyToMessages,
   putMessage,
+  setHeld,
+  setMuted,
   trim,
 } from "./room_events.ts";
 import {
@@ -38,6 +40,18 @@ export type RoomAction =
   | { type: "receipts"; marks: { userId: string; seq: number }[] }
   | { type: "receipt"; userId: string; seq: number }
   | { type: "members"; items: Member[] }
+  /** What the page was rendered with: slow mode and the viewer's own mute and hold. */
+  | {
+    type: "myStanding";
+    slowModeS: number;
+    mutedUntil: string | null;
+    held: boolean;
+  }
+  /** Who is muted and who is held, as the member list fetched over REST says. */
+  | {
+    type: "standing";
+    items: { id: string; mutedUntil: string | null; held: boolean }[];
+  }
   | { type: "pins"; items: MessageView[] }
   | { type: "threadOpen"; rootSeq: number }
   | { type: "threadLoaded"; root: MessageView; items: MessageView[] }
@@ -240,6 +254,20 @@ export function roomReducer(s: RoomState, a: RoomAction): RoomState {
       return { ...s, receipts: { ...s.receipts, [a.userId]: a.seq } };
     case "members":
       return { ...s, members: a.items };
+    case "myStanding": {
+      const next = setMuted(s, s.me, a.mutedUntil);
+      return { ...setHeld(next, s.me, a.held), slowModeS: a.slowModeS };
+    }
+    case "standing": {
+      const muted = a.items.flatMap((m) =>
+        m.mutedUntil ? [[m.id, m.mutedUntil] as const] : []
+      );
+      return {
+        ...s,
+        mutedUntil: Object.fromEntries(muted),
+        heldMembers: a.items.filter((m) => m.held).map((m) => m.id),
+      };
+    }
     case "pins":
       return reconcilePins(s, a.items);
     case "threadOpen":

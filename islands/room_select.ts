@@ -76,3 +76,19 @@ export function unseenCount(
   }
   return n;
 }
+
+/** The viewer's sends waiting in the open thread. */
+export function threadPending(s: RoomState): PendingSend[] {
+  const t = s.thread;
+  return t ? s.pending.filter((p) => p.threadRoot === t.rootSeq) : [];
+}
+
+/** The newest send refused for a reason in `codes` (one retrying cannot fix), if any. */
+export function lastingRefusal(
+  s: RoomState,
+  codes: ReadonlySet<string>,
+): PendingSend | undefined {
+  return s.pending.findLast((p) =>
+    p.state === "failed" && codes.has(p.code ?? "")
+  );
+}

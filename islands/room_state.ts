@@ -91,6 +91,12 @@ export type RoomState = {
   thread: ThreadState | null;
   /** True once the viewer left the room (here or in another tab). */
   left: boolean;
+  /** Seconds a member waits between messages (0: slow mode off); admins are exempt. */
+  slowModeS: number;
+  /** Members muted, by id: until when (a lapsed time means no longer muted). */
+  mutedUntil: Record<string, string>;
+  /** Ids of members the raid shield holds read-only until an admin lets them in. */
+  heldMembers: string[];
 };
 
 /** What the page hands over: the room, the viewer and the first history page. */
@@ -106,6 +112,11 @@ export type RoomInit = {
   items: MessageView[];
   cursor: string | null;
   head: RoomHeadView;
+  slowModeS?: number;
+  /** The viewer's own mute, if any. */
+  mutedUntil?: string | null;
+  /** Whether the raid shield holds the viewer. */
+  held?: boolean;
 };
 
 /** The state a chat starts from: the server-rendered page, positioned at its head. */
@@ -137,6 +148,9 @@ export function initialRoomState(init: RoomInit): RoomState {
     receipts: {},
     thread: null,
     left: false,
+    slowModeS: init.slowModeS ?? 0,
+    mutedUntil: init.mutedUntil ? { [init.me]: init.mutedUntil } : {},
+    heldMembers: init.held ? [init.me] : [],
   };
 }
 

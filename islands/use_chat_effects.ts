@@ -1,4 +1,5 @@
-import { useEffect, useMemo, useRef } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import type { ReportHandler } from "../components/MessageActions.tsx";
 import type { MessageHandlers } from "../components/message_types.ts";
 import type { SocketStatus } from "./chat_socket.ts";
 import type { RoomActions } from "./room_actions.ts";
@@ -68,15 +69,29 @@ function refocus(seq: number) {
 }
 
 /**
+ * Scrolls the room's log to a message and focuses its menu; `notify` says so when the
+ * message is not loaded.
+ */
+export function jumpToMessage(seq: number, notify: (text: string) => void) {
+  const el = document.getElementById(`m-${seq}`);
+  if (!el) return notify("That message is further back in the history.");
+  el.scrollIntoView({ block: "center" });
+  el.querySelector<HTMLElement>("summary")?.focus({ preventScroll: true });
+}
+
+/**
  * What message rows can do, bound once per room: opening a thread closes the member panel,
- * and ending an edit puts the focus back on that message's menu.
+ * ending an edit puts the focus back on that message's menu, and `report` (when given)
+ * opens the report form.
  */
 export function useMessageHandlers(
   actions: RoomActions,
   setEditingSeq: (seq: number | null) => void,
   setMembersOpen: (open: boolean) => void,
-): MessageHandlers {
+  report?: ReportHandler["report"],
+): MessageHandlers & ReportHandler {
   return useMemo(() => ({
+    report,
     react: actions.react,
     openThread: (seq) => {
       setMembersOpen(false);
@@ -95,4 +110,23 @@ export function useMessageHandlers(
     remove: actions.remove,
     pin: actions.pin,
   }), [actions]);
+}
+
+/** The panels that open beside the log, besides a thread. */
+export type SidePanel = "members" | "moderation";
+
+/** Which side panel is open: one at a time, and opening one closes the thread. */
+export function useSidePanel(closeThread: () => void) {
+  const [side, setSide] = useState<SidePanel | null>(null);
+  return {
+    side,
+    close: () => setSide(null),
+    /** Opens a panel, or closes it when it is the one open. */
+    toggle(which: SidePanel) {
+      if (side !== which) closeThread();
+      setSide(side === which ? null : which);
+    },
+    /** Opens or closes the member list; a thread opening closes any panel. */
+    setMembersOpen: (open: boolean) => setSide(open ? "members" : null),
+  };
 }

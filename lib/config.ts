@@ -43,6 +43,53 @@ const WordListSchema = z.string().transform((raw, ctx) => {
   return words;
 });
 
+/** The OpenStreetMap tile server, the map's default background. */
+export const DEFAULT_TILE_URL =
+  "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+
+/** The placeholders a tile URL template may use (Leaflet's): zoom, column, row, subdomain, retina. */
+const TILE_PLACEHOLDER = /\{([a-z]+)\}/g;
+
+/**
+ * A tile URL template: "off" (no tiles), or an http(s) URL with {z}, {x} and {y}, where {s}
+ * may only stand as the first label of the host. Answers the template and the one source
+ * the Content-Security-Policy must allow images from (`https://*.host` for {s}).
+ */
+const TileUrlSchema = z.string().trim().transform((raw, ctx) => {
+  if (raw === "off") return null;
+  const fail = (why: string) => {
+    ctx.addIssue({ code: "custom", message: why });
+    return z.NEVER;
+  };
+  const names = [...raw.matchAll(TILE_PLACEHOLDER)].map((m) => m[1]);
+  const unknown = names.find((n) => !["z", "x", "y", "s", "r"].includes(n));
+  if (unknown) return fail(`uses {${unknown}}; only {z} {x} {y} {s} {r} work`);
+  if (!["z", "x", "y"].every((n) => names.includes(n))) {
+    return fail("must hold {z}, {x} and {y}, or be off");
+  }
+  let url: URL;
+  try {
+    url = new URL(raw.replaceAll("{s}", "a").replace(TILE_PLACEHOLDER, "0"));
+  } catch {
+    return fail("is not a URL");
+  }
+  const written = /^(https?):\/\/([^/?#]+)/i.exec(raw);
+  if (!written || url.username || url.password) {
+    return fail("must be an http(s) URL without credentials");
+  }
+  const [, scheme, host] = written;
+  if (host.includes("{s}") && !host.startsWith("{s}.")) {
+    return fail("may use {s} only as the first part of the host");
+  }
+  if (/[{}]/.test(host.replace(/^\{s\}\./, ""))) {
+    return fail("may not use {z}, {x}, {y} or {r} in the host");
+  }
+  const origin = host.startsWith("{s}.")
+    ? `${scheme.toLowerCase()}://*.${url.host.slice(2)}`
+    : url.origin;
+  return { url: raw, origin };
+});
+
 const EnvSchema = z.object({
   PORT: z.coerce.number({ error: "must be a port number" }).int(
     "must be 0–65535",
@@ -69,6 +116,21 @@ const EnvSchema = z.object({
   VICINITY_BROADCAST: z.enum(["on", "off"]).default("on"),
   VICINITY_FLAG_WORDS: WordListSchema.default([]),
   VICINITY_RAID_SHIELD: z.enum(["on", "off"]).default("on"),
+  VICINITY_MAX_SPEED_KMH: z.union([
+    z.literal("off"),
+    z.coerce.number({ error: "must be 10–2000 or off" })
+      .min(10, "must be 10–2000 or off").max(2_000, "must be 10–2000 or off"),
+  ]).default(300),
+  VICINITY_LEASE_HOURS: z.coerce.number({ error: "must be a number of hours" })
+    .min(0.01, "must be 0.01–720").max(720, "must be 0.01–720").default(12),
+  VICINITY_ENDED_ROOM_RETENTION_DAYS: z.coerce.number({
+    error: "must be a number of days",
+  }).min(0.001, "must be 0.001–3650").max(3_650, "must be 0.001–3650")
+    .default(30),
+  VICINITY_TILE_URL: TileUrlSchema.default({
+    url: DEFAULT_TILE_URL,
+    origin: new URL(DEFAULT_TILE_URL).origin,
+  }),
 });
 
 /** Validated configuration, read once at start-up. */
@@ -90,6 +152,16 @@ export type Config = {
   flagWords: string[];
   /** Whether a surge of joins holds newcomers read-only (off: seeding, load tests). */
   raidShield: boolean;
+  /** Consecutive fixes implying more than this are refused as implausible (null: no check). */
+  maxSpeedKmh: number | null;
+  /** How long a location confirmation lets a member post in a proximity room. */
+  leaseMs: number;
+  /** How long an ended event room's messages are kept before the purge. */
+  endedRoomRetentionMs: number;
+  /** The map's tile URL template (Leaflet's), or null for a map without tiles. */
+  tileUrl: string | null;
+  /** Where tiles come from, as a CSP source (`https://host`, `https://*.host`); null: none. */
+  tileOrigin: string | null;
 };
 
 /** Parses environment variables into Config, or throws an Error listing every bad variable. */
@@ -126,6 +198,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     broadcast: e.VICINITY_BROADCAST === "on",
     flagWords: e.VICINITY_FLAG_WORDS,
     raidShield: e.VICINITY_RAID_SHIELD === "on",
+    maxSpeedKmh: e.VICINITY_MAX_SPEED_KMH === "off"
+      ? null
+      : e.VICINITY_MAX_SPEED_KMH,
+    leaseMs: Math.round(e.VICINITY_LEASE_HOURS * 3_600_000),
+    endedRoomRetentionMs: Math.round(
+      e.VICINITY_ENDED_ROOM_RETENTION_DAYS * 86_400_000,
+    ),
+    tileUrl: e.VICINITY_TILE_URL?.url ?? null,
+    tileOrigin: e.VICINITY_TILE_URL?.origin ?? null,
   };
 }
 

@@ -75,7 +75,10 @@ export function openConnection(
     },
     (u, tokenHash) => {
       clearTimeout(authTimer);
-      return deps.onAuthenticated?.(u, tokenHash);
+      const refused = deps.onAuthenticated?.(u, tokenHash);
+      // Daily active users; seen() never rejects (its failures are logged).
+      if (!refused) void deps.services.stats.seen(u.id);
+      return refused;
     },
   );
   const connId = crypto.randomUUID();

@@ -1,5 +1,6 @@
 import { hashToken } from "../db/sessions.ts";
 import type { User } from "../db/users.ts";
+import { embedsOf } from "../services/embed.ts";
 import { authorOf } from "../services/rooms.ts";
 import {
   AppError,
@@ -67,8 +68,10 @@ export function createHandlers(session: Session, deps: HandlerDeps) {
 
   function typing(user: User, room: string) {
     // Only a socket following the room may type in it; the throttle keeps it cheap.
-    if (!session.subs.has(room)) {
-      throw forbidden("not_subscribed", "Subscribe to the room first");
+    const sub = session.subs.get(room);
+    if (!sub) throw forbidden("not_subscribed", "Subscribe to the room first");
+    if (sub.readOnly) {
+      throw forbidden("not_member", "Join this room to type in it");
     }
     if (!hub.ephemeral.allowTyping(user.id, room)) return;
     hub.ephemeral.publish(room, { type: "typing", room, user: authorOf(user) });
@@ -90,6 +93,17 @@ export function createHandlers(session: Session, deps: HandlerDeps) {
     }
   }
 
+  /** A socket opened from an embed site acts only in the rooms that list that site. */
+  async function requireEmbedRoom(frame: ClientFrame, origin: string) {
+    if (frame.type === "presence.set" || frame.type === "unsubscribe") return;
+    const room = "room" in frame ? frame.room : null;
+    if (room && await embedsOf(services).listsOrigin(room, origin)) return;
+    throw forbidden(
+      "origin_not_allowed",
+      "This site may not use that room (or your inbox) over this connection",
+    );
+  }
+
   function unsubscribe(room: string) {
     session.subs.get(room)?.stop();
     session.subs.delete(room);
@@ -103,6 +117,7 @@ export function createHandlers(session: Session, deps: HandlerDeps) {
     }
     const user = session.user;
     if (!user) throw unauthorized();
+    if (session.embedOrigin) await requireEmbedRoom(frame, session.embedOrigin);
     const { actions } = services;
     switch (frame.type) {
       case "subscribe":

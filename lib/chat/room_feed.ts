@@ -1,5 +1,6 @@
 import type { RoomEvent } from "../db/room_log.ts";
 import { log } from "../log.ts";
+import { metrics, span } from "../shared/telemetry.ts";
 
 /** Events read per KV list while a feed catches subscribers up (replays are paged). */
 export const FEED_PAGE = 500;
@@ -73,6 +74,7 @@ export type LogFeed = {
  */
 export function createLogFeed(kv: Deno.Kv, source: FeedSource): LogFeed {
   const subs = new Set<FeedSubscriber>();
+  const kind = source.label.startsWith("user") ? "user" : "room";
   let head = 0;
   let running = false;
   let again = false;
@@ -97,6 +99,7 @@ export function createLogFeed(kv: Deno.Kv, source: FeedSource): LogFeed {
     refused: Set<FeedSubscriber>,
   ) {
     let moved = false;
+    let delivered = 0;
     for (const item of batch) {
       for (const s of subs) {
         if (item.seq !== s.cursor + 1 || refused.has(s)) continue;
@@ -106,12 +109,14 @@ export function createLogFeed(kv: Deno.Kv, source: FeedSource): LogFeed {
         }
         s.cursor = item.seq;
         moved = true;
+        delivered++;
         if (item.ends === s.userId && item.seq > s.joinSeq) {
           subs.delete(s);
           s.ended();
         }
       }
     }
+    metrics.delivered(delivered, kind);
     // A subscriber whose next seq lies in the range listed but was not in it: the log lost
     // it. (One added while the list was read may sit below `from`: the next round serves it.)
     for (const s of subs) {
@@ -149,7 +154,7 @@ export function createLogFeed(kv: Deno.Kv, source: FeedSource): LogFeed {
     try {
       do {
         again = false;
-        await drain();
+        await span("feed.pump", { feed: kind }, drain);
       } while (again && !stopped);
     } catch (err) {
       log.warn("feed.pump_failed", { feed: source.label, error: String(err) });

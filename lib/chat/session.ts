@@ -39,11 +39,29 @@ export type OnAuth = (
 ) => AppError | null | void;
 
 /** A socket's subscription to one room, as the hub hands it out. */
-export type Subscription = { stop(): void; resume(): void };
+export type Subscription = {
+  stop(): void;
+  resume(): void;
+  /** A peek: the socket reads the room without being a member (no typing, no presence). */
+  readOnly?: boolean;
+};
+
+/**
+ * Sockets opened from an embed site (an origin only some rooms list), noted against the
+ * socket itself when it is upgraded, so the session built around it later knows.
+ */
+const embedOrigins = new WeakMap<WebSocket, string>();
+
+/** Marks an upgraded socket as opened from `origin`: only rooms listing it will serve it. */
+export function restrictToEmbedOrigin(socket: WebSocket, origin: string) {
+  embedOrigins.set(socket, origin);
+}
 
 /** The state and outlets of one socket that frame handlers work on. */
 export type Session = {
   user: User | null;
+  /** The embed site the socket was opened from, or null when it may use any room. */
+  embedOrigin: string | null;
   /** SHA-256 of the token the socket signed in with (never the token), if any. */
   tokenHash: string | null;
   /** Room id → its subscription. */
@@ -123,6 +141,7 @@ export function createSession(
 
   const session: Session = {
     user: opts.user,
+    embedOrigin: embedOrigins.get(socket) ?? null,
     tokenHash: opts.tokenHash ?? null,
     subs: new Map(),
     isOpen: open,

@@ -1,3 +1,4 @@
+import { metrics } from "../shared/telemetry.ts";
 import type { User } from "../db/users.ts";
 import type { AppError } from "../shared/errors.ts";
 import type { Clock } from "../shared/clock.ts";
@@ -46,6 +47,7 @@ export function createSocketRegistry<C extends Closable>(
     add(conn: C, userId: string | null, address: string | null) {
       entries.set(conn, { address, userId, tokenHash: null });
       counts.count(userId, address, 1);
+      metrics.socketOpened();
     },
     /**
      * A socket signing in: counted under its user (a frame auth is checked against the cap
@@ -74,6 +76,7 @@ export function createSocketRegistry<C extends Closable>(
       if (!entry) return;
       entries.delete(conn);
       counts.count(entry.userId, entry.address, -1);
+      metrics.socketClosed();
       if (entry.tokenHash) revocation.untrack(conn, entry.tokenHash);
     },
     /** Closes a revoked session's sockets here and hints every other isolate. */

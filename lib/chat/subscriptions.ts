@@ -3,7 +3,7 @@ import type { Membership } from "../db/members.ts";
 import { epochOf, type RoomHead } from "../db/room_log.ts";
 import type { User } from "../db/users.ts";
 import type { Services } from "../services/mod.ts";
-import { forbidden, notFound, unprocessable } from "../shared/errors.ts";
+import { notFound, unprocessable } from "../shared/errors.ts";
 import { MAX_SUBSCRIPTIONS } from "../shared/protocol.ts";
 import type { Hub } from "./hub.ts";
 import { log } from "../log.ts";
@@ -56,7 +56,9 @@ export async function subscribeRoom(
     keys.roomHead(room),
   ]);
   if (!m.value && isPrivate(r)) throw notFound("Room");
-  if (!m.value) throw forbidden("not_member", "Join this room first");
+  // Someone peeking from inside the read radius reads without joining (and is not shown).
+  const peeking = !m.value;
+  if (peeking) await services.rooms.requireReader(user, room);
   if (!h.value) throw notFound("Room");
   const head = { seq: h.value.seq, epoch: epochOf(h.value) };
   const { after, epoch } = resume;
@@ -77,7 +79,7 @@ export async function subscribeRoom(
   const feed = hub.subscribeRoom(room, {
     cursor,
     userId: user.id,
-    joinSeq: m.value.joinSeq ?? 0,
+    joinSeq: m.value?.joinSeq ?? 0,
     deliver: session.deliver,
     resync(seq) {
       session.send({
@@ -113,8 +115,10 @@ export async function subscribeRoom(
       void hub.presence.exit(room, connId);
     },
     resume: feed.resume,
+    readOnly: peeking,
   };
   session.subs.set(room, sub);
+  if (peeking) return;
   // Snapshots may wait for a debounced presence read; the next frame need not wait for them.
   void sendSnapshots(session, deps, user, room, sub).catch((err) =>
     log.warn("ws.snapshot_failed", { room, error: String(err) })

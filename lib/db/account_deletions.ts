@@ -155,7 +155,8 @@ export function createAccountDeletions({ kv, clock }: Store) {
 
     /**
      * Deletes what only the user saw: preferences, notifications and their position, last
-     * seen, the blocks they made and the conversations they deleted for themselves.
+     * seen, the blocks they made, the conversations they deleted for themselves and their
+     * visibility to people nearby.
      */
     async deletePrivateData(userId: string): Promise<void> {
       const events: Deno.KvKey[] = [];
@@ -167,12 +168,21 @@ export function createAccountDeletions({ kv, clock }: Store) {
       for await (
         const e of kv.list({ prefix: keys.inboxHiddenPrefix(userId) })
       ) events.push(e.key);
+      // Their visibility to people nearby: the record and its geo index entry.
+      const vis = await kv.get<{ geohash: string }>(keys.visibility(userId));
+      if (vis.value) {
+        events.push(
+          keys.visibility(userId),
+          keys.visibilityByGeohash(vis.value.geohash, userId),
+        );
+      }
       await deleteKeys([
         ...events,
         keys.userHead(userId),
         keys.notificationRead(userId),
         keys.userPrefs(userId),
         keys.lastSeen(userId),
+        keys.userFix(userId),
       ]);
     },
   };

@@ -55,6 +55,13 @@ export const keys = {
     ["room_join_windows", roomId, windowStart] as const,
   /** A room's raised raid shield: new joiners are held until it lapses or an admin lowers it. */
   raidShield: (roomId: string) => ["raid_shields", roomId] as const,
+  /** A user's last fix as anti-spoofing keeps it: a ~150 m grid cell and a time. */
+  userFix: (userId: string) => ["user_fixes", userId] as const,
+  /** A peek: read-only access to a room from inside its read radius, until it lapses. */
+  roomPeek: (roomId: string, userId: string) =>
+    ["room_peeks", roomId, userId] as const,
+  /** A room's secret for venue check-in codes (HMAC key), made on first use. */
+  roomSecret: (roomId: string) => ["room_secrets", roomId] as const,
   /** Geo index: 9-char geohash of the room's centre → a small pin for distance filtering. */
   roomByGeohash: (geohash: string, roomId: string) =>
     ["rooms_by_geohash", geohash, roomId] as const,
@@ -191,4 +198,55 @@ export const keys = {
   /** A user's messages in one room within one fixed flood window. */
   floodCount: (roomId: string, userId: string, windowStart: number) =>
     ["flood_counts", roomId, userId, windowStart] as const,
+
+  // ── Analytics: counters kept as things happen, never by scanning (issue 9, "Analytics") ──
+  /** One UTC day's counters (Deno.KvU64), all under one prefix so a range is one list. */
+  statsDailyPrefix: () => ["stats_daily"] as const,
+  /** Messages sent on a UTC day ("YYYY-MM-DD"); shadow messages are not counted. */
+  statsMessages: (day: string) => ["stats_daily", day, "messages"] as const,
+  /** Rooms created on a UTC day, by kind (proximity, direct, group). */
+  statsRoomsCreated: (day: string, kind: string) =>
+    ["stats_daily", day, "rooms", kind] as const,
+  /** Joins of proximity rooms on a UTC day, by the room's category. */
+  statsJoins: (day: string, category: string) =>
+    ["stats_daily", day, "joins", category] as const,
+  /** Distinct users active on a UTC day (raised with the marker below). */
+  statsActiveUsers: (day: string) => ["stats_daily", day, "active"] as const,
+  /** The once-a-day marker: a user was counted active on this UTC day. */
+  statsActive: (day: string, userId: string) =>
+    ["stats_active", day, userId] as const,
+  /** Messages in one room on a UTC day (Deno.KvU64), for the busiest rooms. */
+  statsRoomMessages: (day: string, roomId: string) =>
+    ["stats_room_messages", day, roomId] as const,
+  /** Prefix of every day's per-room message counters, listed by day range. */
+  statsRoomMessagesPrefix: () => ["stats_room_messages"] as const,
+  /** Every user record, for the paged admin list (ULIDs: a reverse scan is newest first). */
+  usersPrefix: () => ["users"] as const,
+  /** Every room record, for the paged admin list. */
+  roomsPrefix: () => ["rooms"] as const,
+
+  // ── Proximity: people nearby and exclusion zones (issue 7, "Proximity you can trust") ──
+  /** A user's opt-in visibility to people nearby: the centre of their 1 km cell, never the fix. */
+  visibility: (userId: string) => ["visibilities", userId] as const,
+  /** Geo index of visible people: 9-char geohash of their cell centre → their visibility. */
+  visibilityByGeohash: (geohash: string, userId: string) =>
+    ["visibilities_by_geohash", geohash, userId] as const,
+  /** Collection prefix of the people geo index, for range scans by geohash prefix. */
+  visibilitiesByGeohashPrefix: () => ["visibilities_by_geohash"] as const,
+  /** An exclusion zone (operators): no room may be created or joined inside its polygon. */
+  zone: (zoneId: string) => ["zones", zoneId] as const,
+  /** Every exclusion zone. */
+  zonesPrefix: () => ["zones"] as const,
+  // ── end of Proximity ──
+
+  // ── Embedding: the widget's settings and origins (issue 9, "Embeddable widget") ──
+  /** A room's embed settings: the sites allowed to frame it, guests, venue screen. */
+  roomEmbed: (roomId: string) => ["room_embeds", roomId] as const,
+  /** Index: a site (origin) → a room that lists it, for the WebSocket origin check. */
+  embedOriginRoom: (origin: string, roomId: string) =>
+    ["embed_origin_rooms", origin, roomId] as const,
+  /** Prefix of the rooms that list one site. */
+  embedOriginRoomsPrefix: (origin: string) =>
+    ["embed_origin_rooms", origin] as const,
+  // ── end of Embedding ──
 };

@@ -17,6 +17,8 @@ export type Membership = {
   mutedUntil?: number;
   /** Held by the raid shield: read-only until an admin lets them in. */
   held?: boolean;
+  /** When they last proved their location (a join counts); posting needs it within the lease. */
+  confirmedAt?: number;
 };
 
 /** A ban from one room: who, why, and until when (null: until lifted). */
@@ -174,7 +176,7 @@ export function createMembers({ kv }: Store, log: RoomLog) {
       roomId: string,
       userId: string,
       patch: (m: Membership, now: number) => Membership | null,
-      event: RoomEventBody,
+      event: RoomEventBody | null,
     ): Promise<boolean> {
       const memberKey = keys.roomMember(roomId, userId);
       const { result } = await log.change<boolean>(
@@ -186,7 +188,8 @@ export function createMembers({ kv }: Store, log: RoomLog) {
           if (!next) return { done: false };
           return {
             result: true,
-            events: [event],
+            // A change only its member cares about (a location confirmation) is no event.
+            events: event ? [event] : [],
             mutate(op) {
               op.set(memberKey, next).set(
                 keys.roomByMember(userId, roomId),

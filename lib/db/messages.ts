@@ -3,6 +3,7 @@ import type { AuthorView, MessageCategory, Page } from "../shared/schemas.ts";
 import { keys } from "./keys.ts";
 import type { Message, RoomEventBody, RoomHead, RoomLog } from "./room_log.ts";
 import { getManyBatched, type Store } from "./store.ts";
+import { countMessage } from "./stats.ts";
 import { appendUserEvent, type UserHead } from "./user_stream.ts";
 
 export type { Message } from "./room_log.ts";
@@ -216,6 +217,7 @@ export function createMessages({ kv, newId }: Store, log: RoomLog) {
             if (rootNow) {
               op.set(keys.threadReply(roomId, rootNow.seq, message.seq), 1);
             }
+            if (!shadow) countMessage(op, roomId, now);
             heads.forEach((h, i) =>
               appendUserEvent(op, mentions[i], h, {
                 kind: "mention",

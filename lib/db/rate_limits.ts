@@ -1,4 +1,5 @@
 import { rateLimited } from "../shared/errors.ts";
+import { metrics } from "../shared/telemetry.ts";
 import { keys } from "./keys.ts";
 import { retryCommit, type Store } from "./store.ts";
 
@@ -59,7 +60,10 @@ export function createRateLimits({ kv, clock }: Store) {
     /** Counts one hit for a subject; throws RateLimited (429) once the window is full. */
     async hit(limit: Limit, subject: string): Promise<void> {
       const { count, retryAfterS } = await bump(limit, subject);
-      if (count > limit.max) throw rateLimited(retryAfterS);
+      if (count > limit.max) {
+        metrics.rateLimited(limit.bucket);
+        throw rateLimited(retryAfterS);
+      }
     },
 
     /** Counts one hit for a subject and never throws, for limits that slow rather than stop. */

@@ -4,6 +4,7 @@ import type {
   ReactionSummary,
 } from "../shared/schemas.ts";
 import { notFound } from "../shared/errors.ts";
+import { metrics, span } from "../shared/telemetry.ts";
 import type { RoomRole } from "./members.ts";
 import { keys } from "./keys.ts";
 import { createLanes } from "./lanes.ts";
@@ -176,44 +177,63 @@ export function createRoomLog(
       read: Deno.KvKey[],
       plan: (ctx: ChangeContext) => ChangePlan<T> | Promise<ChangePlan<T>>,
     ): Promise<Committed<T>> {
-      return lanes.run(roomId, () =>
-        retryCommit("room " + roomId, async () => {
-          const [head, ...entries] = await getManyBatched<unknown>(kv, [
-            keys.roomHead(roomId),
-            ...read,
-          ]);
-          const h = head.value as RoomHead | null;
-          if (h === null) throw notFound("Room");
-          const now = clock.now();
-          const p = await plan({ head: h, entries, now, nextSeq: h.seq + 1 });
-          if ("done" in p) return { result: p.done, events: [] };
-          const op = kv.atomic().check(head);
-          for (const c of p.checks ?? []) op.check(c);
-          const events = p.events.map((body, i): RoomEvent => ({
-            ...body,
-            roomId,
-            seq: h.seq + 1 + i,
-            at: now,
-            expiresAt: now + retentionMs,
-          }));
-          for (const e of events) {
-            op.set(keys.roomEvent(roomId, e.seq), e, { expireIn: retentionMs });
-          }
-          const next: RoomHead = p.touch
-            ? {
-              ...h,
-              seq: h.seq + events.length,
-              lastMessageAt: now,
-              messageCount: (h.messageCount ?? 0) + 1,
-              lastMessageSeq: h.seq + 1,
-            }
-            : { ...h, seq: h.seq + events.length };
-          op.set(keys.roomHead(roomId), next);
-          p.mutate?.(op, events.map((e) => e.seq));
-          if (!(await op.commit()).ok) return null;
-          if (events.length) opts.onAppend?.(roomId, next.seq);
-          return { result: p.result, events };
-        }));
+      const started = performance.now();
+      return lanes.run(
+        roomId,
+        () =>
+          span(
+            "room.commit",
+            { room: roomId },
+            () =>
+              retryCommit("room " + roomId, async () => {
+                const [head, ...entries] = await getManyBatched<unknown>(kv, [
+                  keys.roomHead(roomId),
+                  ...read,
+                ]);
+                const h = head.value as RoomHead | null;
+                if (h === null) {
+                  throw notFound("Room");
+                }
+                const now = clock.now();
+                const p = await plan({
+                  head: h,
+                  entries,
+                  now,
+                  nextSeq: h.seq + 1,
+                });
+                if ("done" in p) return { result: p.done, events: [] };
+                const op = kv.atomic().check(head);
+                for (const c of p.checks ?? []) op.check(c);
+                const events = p.events.map((body, i): RoomEvent => ({
+                  ...body,
+                  roomId,
+                  seq: h.seq + 1 + i,
+                  at: now,
+                  expiresAt: now + retentionMs,
+                }));
+                for (const e of events) {
+                  op.set(keys.roomEvent(roomId, e.seq), e, {
+                    expireIn: retentionMs,
+                  });
+                }
+                const next: RoomHead = p.touch
+                  ? {
+                    ...h,
+                    seq: h.seq + events.length,
+                    lastMessageAt: now,
+                    messageCount: (h.messageCount ?? 0) + 1,
+                    lastMessageSeq: h.seq + 1,
+                  }
+                  : { ...h, seq: h.seq + events.length };
+                op.set(keys.roomHead(roomId), next);
+                p.mutate?.(op, events.map((e) => e.seq));
+                if (!(await op.commit()).ok) return null;
+                metrics.commitMs(performance.now() - started);
+                if (events.length) opts.onAppend?.(roomId, next.seq);
+                return { result: p.result, events };
+              }),
+          ),
+      );
     },
 
     /** Live events with seq in (afterSeq, uptoSeq], ascending; the fan-out reads through this. */

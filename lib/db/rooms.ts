@@ -1,12 +1,19 @@
 import {
-  coverCircle,
+  coverRanges,
   encodeGeohash,
   FIRST_SEARCH_RADIUS_M,
-  geohashRange,
+  type HashRange,
+  hashRangeBounds,
+  mergeRanges,
   nextSearchRadius,
+  subtractRanges,
 } from "../geo/cover.ts";
 import { distanceM, type LatLng } from "../geo/distance.ts";
-import type { CreateRoomInput, RoomCategory } from "../shared/schemas.ts";
+import {
+  type CreateRoomInput,
+  ROOM_RADIUS_M,
+  type RoomCategory,
+} from "../shared/schemas.ts";
 import { keys } from "./keys.ts";
 import type { Membership } from "./members.ts";
 import { newEpoch, type RoomHead } from "./room_log.ts";
@@ -31,9 +38,14 @@ type RoomBase = {
 export type ProximityRoom = RoomBase & {
   /** The kind the policy table is keyed by; rooms made before kinds existed are proximity rooms. */
   kind?: "proximity";
+  /** The public centre: a grid cell's when created "here", else the place picked on a map. */
   lat: number;
   lng: number;
+  /** The post radius: join and post from inside it. */
   radiusM: number;
+  /** The read radius (peek); absent on older rooms, which read as radiusM. */
+  readRadiusM?: number;
+  placement?: "here" | "map";
   geohash: string;
 };
 
@@ -80,14 +92,36 @@ export type NearbyRoom = { room: ProximityRoom; distanceM: number };
 const live = (expiresAt: number | null, now: number) =>
   expiresAt === null || expiresAt > now;
 
+/** Whether an event room is past its end. */
+export const hasEnded = (r: { expiresAt: number | null }, now: number) =>
+  !live(r.expiresAt, now);
+
+/** A proximity room's read radius (older rooms had only one radius). */
+export const readRadiusOf = (r: ProximityRoom) => r.readRadiusM ?? r.radiusM;
+
 /** The rooms repository: records, the geohash index and each room's head key. */
 export function createRooms({ kv, clock, newId }: Store) {
-  async function scanCells(center: LatLng, radiusM: number, now: number) {
+  /**
+   * Nearest-first search of the geo index. Each step covers a wider circle (from 250 m, sized
+   * by the density found so far) with merged runs of geohash cells and lists only the runs no
+   * earlier step listed, so no index entry is read twice; it keeps every live pin within
+   * `radiusM` it meets. Stops once `limit` are within the step's radius: every room that near
+   * has been seen, so the nearest `limit` are among those found.
+   */
+  async function scanNearby(
+    center: LatLng,
+    radiusM: number,
+    limit: number,
+    now: number,
+  ) {
+    const prefix = keys.roomsByGeohashPrefix();
     const found: { id: string; distanceM: number }[] = [];
-    await Promise.all(
-      coverCircle(center, radiusM).map(async (cell) => {
-        const { start, end } = geohashRange(cell);
-        const prefix = keys.roomsByGeohashPrefix();
+    let listed: HashRange[] = [];
+    let r = Math.min(radiusM, FIRST_SEARCH_RADIUS_M);
+    for (;;) {
+      const todo = subtractRanges(coverRanges(center, r), listed);
+      await Promise.all(todo.map(async (range) => {
+        const { start, end } = hashRangeBounds(range);
         for await (
           const e of kv.list<RoomPin>({
             start: [...prefix, start],
@@ -100,9 +134,14 @@ export function createRooms({ kv, clock, newId }: Store) {
             found.push({ id: e.key[2] as string, distanceM: d });
           }
         }
-      }),
-    );
-    return found;
+      }));
+      listed = mergeRanges(listed, todo);
+      if (r >= radiusM) return found;
+      let within = 0;
+      for (const f of found) if (f.distanceM <= r) within++;
+      if (within >= limit) return found;
+      r = nextSearchRadius(r, within, limit, radiusM);
+    }
   }
 
   return {
@@ -119,6 +158,9 @@ export function createRooms({ kv, clock, newId }: Store) {
         lat: input.lat,
         lng: input.lng,
         radiusM: input.radiusM,
+        readRadiusM: input.readRadiusM ??
+          Math.min(2 * input.radiusM, ROOM_RADIUS_M.max),
+        placement: input.placement ?? "here",
         category: input.category,
         geohash: encodeGeohash(input),
         ownerId,
@@ -236,10 +278,12 @@ export function createRooms({ kv, clock, newId }: Store) {
       return (await kv.get<string>(keys.directPair(x, y))).value;
     },
 
-    /** A live room by id, or null when unknown or expired. */
+    /**
+     * A room by id, or null when unknown or purged. An ended event room is still returned
+     * (read-only): callers check `hasEnded` before a write.
+     */
     async getRoom(id: string): Promise<Room | null> {
-      const room = (await kv.get<Room>(keys.room(id))).value;
-      return room && live(room.expiresAt, clock.now()) ? room : null;
+      return (await kv.get<Room>(keys.room(id))).value;
     },
 
     /** Head and member count of rooms, in the order given. */
@@ -267,13 +311,7 @@ export function createRooms({ kv, clock, newId }: Store) {
       limit: number,
     ): Promise<NearbyRoom[]> {
       const now = clock.now();
-      let r = Math.min(radiusM, FIRST_SEARCH_RADIUS_M);
-      let found = await scanCells(center, r, now);
-      // Every room within r was seen, so once `limit` are found the nearest are among them.
-      while (found.length < limit && r < radiusM) {
-        r = nextSearchRadius(r, found.length, limit, radiusM);
-        found = await scanCells(center, r, now);
-      }
+      const found = await scanNearby(center, radiusM, limit, now);
       found.sort((a, b) => a.distanceM - b.distanceM || (a.id < b.id ? -1 : 1));
       const top = found.slice(0, limit);
       const rooms = await getManyBatched<ProximityRoom>(

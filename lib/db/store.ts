@@ -1,5 +1,6 @@
 import type { Clock } from "../shared/clock.ts";
 import { conflict } from "../shared/errors.ts";
+import { metrics } from "../shared/telemetry.ts";
 
 /** What every repository is built from: the KV handle, a clock and an id source. */
 export type Store = { kv: Deno.Kv; clock: Clock; newId: () => string };
@@ -32,6 +33,7 @@ export async function retryCommit<T>(
       if (!isLockError(err)) throw err;
     }
     if (result !== null) return result;
+    metrics.commitRetried(what);
     // A short jittered, growing pause spreads out writers that keep colliding on one key.
     if (i >= 2) {
       await new Promise((r) =>

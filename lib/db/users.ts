@@ -1,5 +1,5 @@
-import type { PasswordHash } from "../auth/password.ts";
-import { conflict } from "../shared/errors.ts";
+import { DECOY_HASH, type PasswordHash } from "../auth/password.ts";
+import { conflict, forbidden } from "../shared/errors.ts";
 import type { UserView } from "../shared/schemas.ts";
 import { keys } from "./keys.ts";
 import { getManyBatched, retryCommit, type Store } from "./store.ts";
@@ -22,6 +22,8 @@ export type User = {
   banReason?: string;
   /** Shadow-banned: their new messages reach only themselves. Never shown to them. */
   shadowBanned?: boolean;
+  /** A guest of an embedded room (no password, fewer rights) until claimed by registering. */
+  guest?: true;
 };
 
 /** What an operator changes on a user: a role and a ban; null removes it. */
@@ -33,6 +35,9 @@ export type Standing = {
 
 /** Whether an operator has banned the user: it may not sign in or use a session. */
 export const isBanned = (u: User): boolean => u.bannedAt !== undefined;
+
+/** Whether the user is a guest of an embedded room. */
+export const isGuest = (u: User): boolean => u.guest === true;
 
 /** The user with a standing change applied; fields set to null are removed. */
 function withStanding(user: User, change: Standing): User {
@@ -80,37 +85,90 @@ export function toUserView(u: User): UserView {
     handle: u.handle,
     displayName: u.displayName,
     createdAt: new Date(u.createdAt).toISOString(),
+    ...(u.guest ? { guest: true as const } : {}),
   };
 }
 
 /** The users repository: records plus the unique handle index, written together. */
 export function createUsers({ kv, clock, newId }: Store) {
+  /** Whether the handle index entry leaves the handle free to take. */
+  async function isFree(held: Deno.KvEntryMaybe<string>): Promise<boolean> {
+    if (held.value === null) return true;
+    // A deleted account's handle is free once its reservation is over (expireIn is lazy).
+    const owner = (await kv.get<UserRecord>(keys.user(held.value))).value;
+    return isDeletedUser(owner) && owner.handleReservedUntil <= clock.now();
+  }
+
+  /** Stores a new user; Conflict `handle_taken` when the handle (case-insensitive) exists. */
+  async function createUser(
+    input: {
+      handle: string;
+      displayName: string;
+      password: PasswordHash;
+      guest?: true;
+    },
+  ) {
+    const user: User = { id: newId(), ...input, createdAt: clock.now() };
+    const handleKey = keys.userByHandle(input.handle.toLowerCase());
+    const ok = await retryCommit("users", async () => {
+      const held = await kv.get<string>(handleKey);
+      if (!await isFree(held)) return false;
+      return (await kv.atomic()
+        .check(held)
+        .set(keys.user(user.id), user)
+        .set(handleKey, user.id)
+        .commit()).ok || null;
+    });
+    if (!ok) {
+      throw conflict("handle_taken", `The handle "${input.handle}" is taken`);
+    }
+    return user;
+  }
+
   return {
-    /** Stores a new user; Conflict `handle_taken` when the handle (case-insensitive) exists. */
-    async createUser(
-      input: { handle: string; displayName: string; password: PasswordHash },
-    ) {
-      const user: User = { id: newId(), ...input, createdAt: clock.now() };
+    createUser,
+
+    /**
+     * Stores a guest under a generated handle: no password can sign in to it (the decoy hash),
+     * only the session made for it. Conflict `handle_taken` as createUser.
+     */
+    createGuest: (input: { handle: string; displayName: string }) =>
+      createUser({ ...input, password: DECOY_HASH, guest: true }),
+
+    /**
+     * Turns a live guest into an ordinary account in one checked commit: the new handle and
+     * password, the same id (so its memberships, messages and sessions stay). 403 `not_guest`
+     * for anyone else; Conflict `handle_taken` as createUser.
+     */
+    claimGuest(
+      id: string,
+      input: { handle: string; password: PasswordHash },
+    ): Promise<User> {
       const handleKey = keys.userByHandle(input.handle.toLowerCase());
-      const ok = await retryCommit("users", async () => {
-        const held = await kv.get<string>(handleKey);
-        // A deleted account's handle is free once its reservation is over (expireIn is lazy).
-        const owner = held.value === null
-          ? null
-          : (await kv.get<UserRecord>(keys.user(held.value))).value;
-        const free = held.value === null ||
-          (isDeletedUser(owner) && owner.handleReservedUntil <= clock.now());
-        if (!free) return false;
-        return (await kv.atomic()
-          .check(held)
-          .set(keys.user(user.id), user)
-          .set(handleKey, user.id)
-          .commit()).ok || null;
+      return retryCommit("users", async () => {
+        const [e, held] = await kv.getMany<[UserRecord, string]>([
+          keys.user(id),
+          handleKey,
+        ]);
+        const user = liveOnly(e.value);
+        if (!user || !user.guest) {
+          throw forbidden("not_guest", "Only a guest account can be claimed");
+        }
+        if (!await isFree(held)) {
+          throw conflict(
+            "handle_taken",
+            `The handle "${input.handle}" is taken`,
+          );
+        }
+        const { guest: _, ...rest } = user;
+        const next: User = { ...rest, ...input };
+        const res = await kv.atomic().check(e, held)
+          .set(keys.user(id), next)
+          .set(handleKey, id)
+          .delete(keys.userByHandle(user.handle.toLowerCase()))
+          .commit();
+        return res.ok ? next : null;
       });
-      if (!ok) {
-        throw conflict("handle_taken", `The handle "${input.handle}" is taken`);
-      }
-      return user;
     },
 
     /** A user by id, or null (also for a deleted account). */

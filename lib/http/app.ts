@@ -1,7 +1,8 @@
 import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import type { Config } from "../config.ts";
-import { createServices } from "../services/mod.ts";
+import { createServices, type Services } from "../services/mod.ts";
+import { isPurgeMessage } from "../services/room_purge.ts";
 import type { Clock } from "../shared/clock.ts";
 import { createIdFactory, systemClock } from "../shared/clock.ts";
 import { AppError } from "../shared/errors.ts";
@@ -11,6 +12,7 @@ import { sessionMiddleware } from "./session.ts";
 import { createApiRoutes } from "../../routes/api/mod.ts";
 import { createWsRoutes } from "../../routes/api/ws.ts";
 import { registerHealthRoutes } from "../../routes/health.ts";
+import { createWidgetRoutes, embedHeaders } from "../../routes/pages/embed.tsx";
 import {
   createPageRoutes,
   createStaticRoutes,
@@ -27,6 +29,28 @@ export type AppDeps = {
   newId?: () => string;
 };
 
+/**
+ * Runs queued jobs (ended event rooms' purges) on this isolate. Delivery is at-least-once and
+ * the handlers are idempotent; one listener per KV handle, so a second app on the same handle
+ * (tests) leaves the first one listening.
+ */
+function listenForJobs(kv: Deno.Kv, services: Services) {
+  try {
+    kv.listenQueue(async (msg: unknown) => {
+      if (!isPurgeMessage(msg)) return;
+      const out = await services.purge.purge(msg.roomId);
+      if (out.done) {
+        log.info("room.purged", { room: msg.roomId, keys: out.deleted });
+      } else {log.info("room.purge_deferred", {
+          room: msg.roomId,
+          inMs: out.retryInMs,
+        });}
+    }).catch((err) => log.warn("queue.stopped", { error: String(err) }));
+  } catch (err) {
+    log.debug("queue.not_listening", { error: String(err) });
+  }
+}
+
 /** Builds the whole HTTP application for one isolate. */
 export function createApp({ kv, config, clock = systemClock, newId }: AppDeps) {
   const services = createServices(
@@ -36,6 +60,9 @@ export function createApp({ kv, config, clock = systemClock, newId }: AppDeps) {
       eventRetentionMs: config.eventRetentionMs,
       flagWords: config.flagWords,
       raidShield: config.raidShield,
+      maxSpeedKmh: config.maxSpeedKmh,
+      leaseMs: config.leaseMs,
+      endedRoomRetentionMs: config.endedRoomRetentionMs,
       onBackgroundError: (what, err) => log.warn(what, { error: String(err) }),
     },
   );
@@ -46,13 +73,21 @@ export function createApp({ kv, config, clock = systemClock, newId }: AppDeps) {
     log.warn("account.resume_failed", { error: String(err) })
   );
   services.signals.current = hub;
+  listenForJobs(kv, services);
   const app = new Hono<AppEnv>();
+  // Outside secureHeaders: only the embed page and the widget change its answers.
+  app.use(embedHeaders());
   app.use(secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
       scriptSrc: ["'self'"],
       styleSrc: ["'self'"],
-      imgSrc: ["'self'", "data:"],
+      // Map tiles come from the one configured tile server, nowhere else.
+      imgSrc: [
+        "'self'",
+        "data:",
+        ...(config.tileOrigin ? [config.tileOrigin] : []),
+      ],
       connectSrc: ["'self'"],
       frameAncestors: ["'none'"],
       objectSrc: ["'none'"],
@@ -68,6 +103,7 @@ export function createApp({ kv, config, clock = systemClock, newId }: AppDeps) {
     await next();
   });
   app.route("/", createStaticRoutes());
+  app.route("/", createWidgetRoutes());
   registerHealthRoutes(app, { kv });
   app.use(sessionMiddleware());
   app.route("/api/v1", createWsRoutes());

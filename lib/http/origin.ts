@@ -1,5 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
+import { embedsOf } from "../services/embed.ts";
+import { parseEmbedOrigin } from "../shared/embed_schemas.ts";
 import { forbidden } from "../shared/errors.ts";
 import type { AppEnv } from "./env.ts";
 import { hasBearer, SESSION_COOKIE } from "./session.ts";
@@ -13,6 +15,20 @@ export function ownOrigin(c: Context<AppEnv>): string {
 export function isSocketOrigin(c: Context<AppEnv>, origin: string): boolean {
   return origin === ownOrigin(c) ||
     c.var.config.allowedOrigins.includes(origin);
+}
+
+/**
+ * How far a WebSocket opened from `origin` reaches: everywhere (ours or a configured one),
+ * only the rooms that list it as an embed site, or nowhere (null).
+ */
+export async function socketOriginScope(
+  c: Context<AppEnv>,
+  origin: string,
+): Promise<"any" | "embed" | null> {
+  if (isSocketOrigin(c, origin)) return "any";
+  // Only an origin in the form rooms store it is looked up (and no huge header becomes a key).
+  if (parseEmbedOrigin(origin) !== origin) return null;
+  return await embedsOf(c.var.services).isEmbedOrigin(origin) ? "embed" : null;
 }
 
 /** Refuses (403 `bad_origin`) a request a browser sent from another site, if it says so. */

@@ -22,7 +22,9 @@ export function renderDocument(
   const html = renderToString(
     <Document
       title={opts.title}
-      user={opts.user ? toUserView(opts.user) : null}
+      user={opts.user
+        ? { ...toUserView(opts.user), siteRole: opts.user.siteRole ?? null }
+        : null}
       islands={islands}
     >
       {page}

@@ -27,6 +27,8 @@ export function sessionMiddleware(): MiddlewareHandler<AppEnv> {
     const user = await c.var.services.accounts.authenticate(token);
     c.set("user", user);
     c.set("token", user ? token : null);
+    // Daily active users: one write per user per day per isolate; it never rejects.
+    if (user) await c.var.services.stats.seen(user.id);
     await next();
   };
 }

@@ -2,6 +2,8 @@ import * as z from "zod";
 import { type AuditInput, createAuditLog } from "../db/audit.ts";
 import { keys } from "../db/keys.ts";
 import { retryCommit } from "../db/store.ts";
+import type { Zone } from "../db/zones.ts";
+import { parsePolygon, type Polygon, unwrap } from "../geo/polygon.ts";
 import {
   isBanned,
   isDeletedUser,
@@ -22,6 +24,7 @@ import {
   iso,
   more,
   parseCommandLine,
+  parsedBy,
   scanPage,
 } from "./admin_kit.ts";
 
@@ -37,6 +40,10 @@ export const ADMIN_USAGE =
   rooms list [--limit N] [--cursor C]    newest first
   rooms show <id>
   rooms delete <id>                      the room, its geo pin, head and member count
+  zones list                             exclusion zones: no room is created or joined inside one
+  zones add --name NAME --polygon "lat,lng;lat,lng;…"
+                                         3–500 points; a running server applies it within 30 s
+  zones remove <id>                      likewise within 30 s
   audit list [--limit N] [--cursor C]    newest first
   stats                                  counts of users, rooms and messages (full scans)
 --json prints JSON. Exit status: 0 done, 1 failed, 2 bad arguments.`;
@@ -145,6 +152,40 @@ async function getRoomEntry(s: Services, id: string) {
   if (!e.value) throw failed(`No room with the id ${id}`);
   return e as Deno.KvEntry<StoredRoom>;
 }
+
+/** A zone's polygon as typed: parsed, and refused when its points enclose no area. */
+function zonePolygon(text: string): Polygon {
+  const polygon = parsePolygon(text);
+  const ring = unwrap(polygon);
+  let twiceArea = 0;
+  ring.forEach(([lat, lng], i) => {
+    const [lat2, lng2] = ring[(i + 1) % ring.length];
+    twiceArea += lng * lat2 - lng2 * lat;
+  });
+  if (Math.abs(twiceArea) < 1e-12) {
+    throw new Error("A polygon needs an area: its points lie on one line");
+  }
+  return polygon;
+}
+
+const zoneView = (zone: Zone) => ({
+  id: zone.id,
+  name: zone.name,
+  polygon: zone.polygon.map(([lat, lng]) => `${lat},${lng}`).join(";"),
+  points: zone.polygon.length,
+  bbox: zone.bbox,
+  createdAt: iso(zone.createdAt),
+});
+const zoneLine = (zone: Zone) =>
+  `${zone.id}  ${zone.name}  (${zone.polygon.length} points, added ${
+    iso(zone.createdAt)
+  })`;
+const zoneAudit = (action: string) => (zone: Zone) => ({
+  actor: "cli",
+  action,
+  target: `zone:${zone.id}`,
+  details: { name: zone.name, points: zone.polygon.length },
+});
 
 const Limit = z.coerce.number().int().min(1).max(1000).default(50);
 const Cursor = z.string().min(1).optional();
@@ -275,6 +316,32 @@ const COMMANDS: Record<string, Command<Services, AdminResult>> = {
     return {
       data: { id: room.id, name: room.name, deleted: true },
       text: `Deleted room ${room.id} (${room.name}); its messages stay in KV.`,
+    };
+  }),
+  "zones list": command([], {}, async (s) => {
+    const zones = await s.repos.zones.listZones();
+    return {
+      data: { items: zones.map(zoneView) },
+      text: zones.map(zoneLine).join("\n") || "No zones.",
+    };
+  }),
+  "zones add": command([], {
+    name: z.string().trim().min(1).max(80),
+    polygon: parsedBy(zonePolygon),
+  }, async (s, a) => {
+    const zone = await s.repos.zones.addZone(
+      a.name,
+      a.polygon,
+      zoneAudit("zone.add"),
+    );
+    return { data: zoneView(zone), text: `Added zone ${zoneLine(zone)}.` };
+  }),
+  "zones remove": command(["id"], { id: UlidSchema }, async (s, a) => {
+    const zone = await s.repos.zones.removeZone(a.id, zoneAudit("zone.remove"));
+    if (!zone) throw failed(`No zone with the id ${a.id}`);
+    return {
+      data: { id: zone.id, name: zone.name, removed: true },
+      text: `Removed zone ${zone.id} (${zone.name}).`,
     };
   }),
   "audit list": command([], Paging, async (s, a) => {

@@ -103,6 +103,24 @@ export function parseCommandLine<C, R>(
   return { name, run: prepared.run, json };
 }
 
+/**
+ * A string argument read by `parse`, whose thrown message becomes the argument's error
+ * (so `--polygon "1,2"` exits 2 saying what is wrong with it).
+ */
+export function parsedBy<T>(parse: (text: string) => T) {
+  return z.string().transform((text, ctx): T => {
+    try {
+      return parse(text);
+    } catch (err) {
+      ctx.addIssue({
+        code: "custom",
+        message: err instanceof Error ? err.message : String(err),
+      });
+      return z.NEVER;
+    }
+  });
+}
+
 /** Epoch milliseconds as ISO-8601, keeping null (and absent) as null. */
 export const iso = (ms: number | null | undefined): string | null =>
   ms === null || ms === undefined ? null : new Date(ms).toISOString();

@@ -67,6 +67,8 @@ export async function seedDemo(services: Services, opts: SeedOptions) {
     );
     const owner = people[i % people.length];
     const room = await rooms.createRoom(owner.id, {
+      // Demo rooms stand at picked places, not at anyone's fix.
+      placement: "map",
       name: `${PLACES[i % PLACES.length]} #${i + 1}`,
       description: "Demo room made by `deno task seed`.",
       lat: at.lat,

@@ -3,6 +3,7 @@ import type { RateLimits } from "../db/rate_limits.ts";
 import type { Sessions } from "../db/sessions.ts";
 import { isBanned, toUserView, type User, type Users } from "../db/users.ts";
 import { AppError, forbidden } from "../shared/errors.ts";
+import type { ClaimInput } from "../shared/embed_schemas.ts";
 import type { LoginInput, RegisterInput, UserView } from "../shared/schemas.ts";
 import { LIMITS } from "./limits.ts";
 
@@ -55,6 +56,25 @@ export function createAccounts(
         throw forbidden("banned", "This account has been banned");
       }
       return signIn(user);
+    },
+
+    /**
+     * Turns the signed-in guest into an ordinary account with a handle and password, keeping
+     * its id, memberships, messages and sessions; limited like registering (per address).
+     */
+    async claim(
+      user: User,
+      input: ClaimInput,
+      address: string,
+    ): Promise<UserView> {
+      if (!user.guest) {
+        throw forbidden("not_guest", "Only a guest account can be claimed");
+      }
+      await limits.hit(LIMITS.register, address);
+      const password = await hashPassword(input.password);
+      return toUserView(
+        await users.claimGuest(user.id, { ...input, password }),
+      );
     },
 
     /** Revokes a session token. */

@@ -45,6 +45,7 @@ export function createActionService(
   /** Membership, the action's right, and the shared rate limit, in that order. */
   async function enter(user: User, roomId: string, action?: RoomAction) {
     const ctx = await rooms.requireMember(user, roomId);
+    rooms.requireOpen(ctx.room);
     if (action) requireRight(ctx, action);
     await limits.hit(LIMITS.act, user.id);
     return ctx;
@@ -125,7 +126,7 @@ export function createActionService(
 
     /** Who reacted with each emoji, with their names. */
     async listReactions(user: User, roomId: string, seq: number) {
-      await rooms.requireMember(user, roomId);
+      await rooms.requireReader(user, roomId);
       const m = requireVisible(await messages.getMessage(roomId, seq), user.id);
       // A delete scrubs at most 400 reactor entries in its commit; a tombstone shows none.
       if (m.deleted) return [];
@@ -157,7 +158,7 @@ export function createActionService(
 
     /** The room's pinned messages, by seq. */
     async listPins(user: User, roomId: string): Promise<MessageView[]> {
-      await rooms.requireMember(user, roomId);
+      await rooms.requireReader(user, roomId);
       const seqs = await actions.listPinSeqs(roomId);
       return (await messages.getMessages(roomId, seqs))
         .filter((m) => visibleTo(m, user.id)).map(toMessageView);

@@ -24,7 +24,7 @@ import {
 } from "./moderation_rules.ts";
 import type { Membership } from "../db/members.ts";
 import { can, kindOf } from "./policy.ts";
-import { authorOf, type RoomService } from "./rooms.ts";
+import { authorOf, roleOf, type RoomService } from "./rooms.ts";
 
 /** Members a message may notify by @handle. */
 export const MAX_NOTIFIED_MENTIONS = 5;
@@ -64,13 +64,21 @@ export function createChatService(
   onSent: (message: Message) => void = () => {},
 ) {
   /** The sender's membership, read in the send's commit: a mute or hold there refuses it. */
-  const memberGate = (user: User, roomId: string): MessageGate => ({
-    key: keys.roomMember(roomId, user.id),
+  const memberGate = (user: User, room: Room): MessageGate => ({
+    key: keys.roomMember(room.id, user.id),
     decide(value, now) {
       const m = value as Membership | null;
       if (!m) throw forbidden("not_member", "Join this room first");
       const why = silenced(m, now);
       if (why) throw why;
+      // A proximity room's member posts only while their location lease holds.
+      if (!rooms.leaseHolds(room, roleOf(room, user.id, m), m, now)) {
+        throw forbidden(
+          "location_stale",
+          "Confirm you are still here to post again",
+          { leaseHours: rooms.leaseMs / 3_600_000 },
+        );
+      }
       return {};
     },
   });
@@ -121,6 +129,7 @@ export function createChatService(
       if (category === "announcement" && !can(kind, role, "announce")) {
         throw forbidden("not_allowed", "Only room admins can announce");
       }
+      rooms.requireOpen(room);
       const direct = await gateFor(user, room);
       const slow = room.slowModeS && !can(kind, role, "slow_mode")
         ? [slowGate(user, roomId, room.slowModeS)]
@@ -136,7 +145,7 @@ export function createChatService(
         category,
         threadRoot: input.threadRoot,
         mentions: await resolveMentions(roomId, input.text, user),
-        gates: [memberGate(user, roomId), ...(direct ? [direct] : []), ...slow],
+        gates: [memberGate(user, room), ...(direct ? [direct] : []), ...slow],
         shadow,
       });
       if (created && !message.shadow) onSent(message);
@@ -154,7 +163,7 @@ export function createChatService(
         category?: MessageCategory;
       },
     ): Promise<Page<MessageView> & { head: RoomHeadView }> {
-      await rooms.requireMember(user, roomId);
+      await rooms.requireReader(user, roomId);
       // The head is read first: the page reflects at least it, and later events re-apply safely.
       const head = await messages.getRoomHead(roomId);
       if (!head) throw notFound("Room");
@@ -170,7 +179,7 @@ export function createChatService(
 
     /** One message, for members. */
     async getMessage(user: User, roomId: string, seq: number) {
-      await rooms.requireMember(user, roomId);
+      await rooms.requireReader(user, roomId);
       const m = requireVisible(await messages.getMessage(roomId, seq), user.id);
       return toMessageView(m);
     },
@@ -182,7 +191,7 @@ export function createChatService(
       seq: number,
       opts: { after?: number; limit: number },
     ) {
-      await rooms.requireMember(user, roomId);
+      await rooms.requireReader(user, roomId);
       const m = requireVisible(await messages.getMessage(roomId, seq), user.id);
       const root = m.threadRoot
         ? requireVisible(

@@ -12,8 +12,10 @@ import { conflict, forbidden, notFound } from "../shared/errors.ts";
 import type { BlockedUser } from "../shared/inbox_schemas.ts";
 import type { RoomView } from "../shared/schemas.ts";
 import { LIMITS } from "./limits.ts";
+import { refuseGuest } from "./guests.ts";
 import { can, kindOf, removeAction } from "./policy.ts";
 import { authorOf, type RoomService } from "./rooms.ts";
+import type { StatsCounter } from "./stats.ts";
 
 /** Members a group may have: its events and inboxes stay cheap, its member list one page. */
 export const MAX_GROUP_MEMBERS = 200;
@@ -38,6 +40,8 @@ export function createConversationService(deps: {
   blocks: Blocks;
   limits: RateLimits;
   log: RoomLog;
+  /** Counts the conversations created, for the analytics. */
+  stats?: StatsCounter;
 }) {
   const { store, rooms, roomRepo, members, users, blocks, limits, log } = deps;
   const { kv } = store;
@@ -142,9 +146,16 @@ export function createConversationService(deps: {
       user: User,
       handle: string,
     ): Promise<{ room: RoomView; created: boolean }> {
+      refuseGuest(user, "send direct messages");
       const target = await reachable(user, handle);
       if (target.id === user.id) {
         throw conflict("self", "You cannot message yourself");
+      }
+      if (target.guest) {
+        throw forbidden(
+          "guest_not_allowed",
+          "Guests cannot get direct messages",
+        );
       }
       const existing = await roomRepo.getDirectRoomId(user.id, target.id);
       if (!existing) {
@@ -169,6 +180,7 @@ export function createConversationService(deps: {
           owner: user.id,
           peer: { id: target.id, request },
         });
+      if (created) await deps.stats?.roomCreated("direct");
       if (!created) {
         const state = await roomRepo.getDirectState(roomId);
         if (state && state.requester !== user.id) {
@@ -188,6 +200,8 @@ export function createConversationService(deps: {
      * request rules (one message until accepted; a reply accepts) and blocks.
      */
     async sendGate(user: User, room: Room): Promise<MessageGate | undefined> {
+      // Every send (HTTP or socket) passes here first: a guest's stricter limit is kept here.
+      if (user.guest) await limits.hit(LIMITS.guestSend, user.id);
       if (kindOf(room) !== "direct" || !("pair" in room) || !room.pair) {
         return undefined;
       }
@@ -267,6 +281,7 @@ export function createConversationService(deps: {
       user: User,
       input: { name: string; description: string },
     ): Promise<RoomView> {
+      refuseGuest(user, "create groups");
       await limits.hit(LIMITS.createRoom, user.id);
       const { roomId } = await roomRepo.createConversation({
         kind: "group",
@@ -274,6 +289,7 @@ export function createConversationService(deps: {
         description: input.description,
         owner: user.id,
       });
+      await deps.stats?.roomCreated("group");
       return await rooms.getRoomView(user, roomId);
     },
 

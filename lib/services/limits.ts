@@ -14,6 +14,9 @@ const loginBackoff = {
   resetMs: 3_600_000,
 } satisfies Backoff;
 
+/** Messages per user, over HTTP and WebSocket together. */
+const send = { bucket: "send", windowMs: 10_000, max: 60 } satisfies Limit;
+
 /** Every rate limit Vicinity applies, in one place. */
 export const LIMITS = {
   /** Registrations per client address. */
@@ -30,8 +33,11 @@ export const LIMITS = {
   loginHandle: { bucket: "login_handle", windowMs: 3_600_000, max: 100 },
   /** The backoff while a handle is past its ceiling: one free failure per address. */
   loginBackoffHot: { ...loginBackoff, free: 1 },
-  /** Messages per user, over HTTP and WebSocket together. */
-  send: { bucket: "send", windowMs: 10_000, max: 60 },
+  send,
+  /** A guest's messages, counted besides `send`: half as many. */
+  guestSend: { ...send, bucket: "guest_send", max: send.max / 2 },
+  /** Guest accounts made per client address (an embedded room's visitors). */
+  guestSignUp: { bucket: "guest_sign_up", windowMs: 3_600_000, max: 10 },
   /** Edits, deletes, reactions and pins per user, over HTTP and WebSocket together. */
   act: { bucket: "act", windowMs: 10_000, max: 120 },
   /** Read marks per user (one per message seen is plenty). */

@@ -5,6 +5,7 @@ import { createRaidShields } from "../db/raid_shield.ts";
 import { createMembers } from "../db/members.ts";
 import { createMessageActions } from "../db/message_actions.ts";
 import { createMessages } from "../db/messages.ts";
+import { createPeople } from "../db/people.ts";
 import { createPrefs } from "../db/prefs.ts";
 import { createRateLimits } from "../db/rate_limits.ts";
 import { createReadMarks } from "../db/read_marks.ts";
@@ -13,9 +14,11 @@ import { createRoomEdits } from "../db/room_edits.ts";
 import { createRoomLog } from "../db/room_log.ts";
 import { createRooms } from "../db/rooms.ts";
 import { createSessions } from "../db/sessions.ts";
+import { createStats } from "../db/stats.ts";
 import type { Store } from "../db/store.ts";
 import { createUserStreams } from "../db/user_stream.ts";
 import { createUsers } from "../db/users.ts";
+import { createZones } from "../db/zones.ts";
 import { createDeletionRunner } from "./account_deletion.ts";
 import { createAccountExport } from "./account_export.ts";
 import { createAccountSelf } from "./account_self.ts";
@@ -25,12 +28,18 @@ import { createChatService } from "./chat.ts";
 import { createConversationService } from "./conversations.ts";
 import { createFlagContext, flagMessage } from "./flags.ts";
 import { createInboxService } from "./inbox.ts";
+import { createLocationChecks } from "./location.ts";
+import { createRoomPurge } from "./room_purge.ts";
+import { createVenueCodes } from "./venue.ts";
+import { createPeeks } from "../db/peeks.ts";
 import { createModerationService } from "./moderation.ts";
 import { createNotificationService } from "./notifications.ts";
+import { createPeopleService } from "./people.ts";
 import { createReceiptService } from "./receipts.ts";
 import { createReportService } from "./reports.ts";
 import { silentSignals } from "./signals.ts";
 import { createRoomService } from "./rooms.ts";
+import { createStatsService } from "./stats.ts";
 
 /** Every service, built over one store; routes, sockets, the CLI and tests share them. */
 export function createServices(
@@ -42,6 +51,12 @@ export function createServices(
     flagWords?: readonly string[];
     /** Whether a surge of joins holds newcomers read-only (default on). */
     raidShield?: boolean;
+    /** Fixes implying more than this are implausible (default 300 km/h; null: no check). */
+    maxSpeedKmh?: number | null;
+    /** How long a location confirmation lets a member post (default 12 h). */
+    leaseMs?: number;
+    /** How long an ended event room is kept before its purge (default 30 days). */
+    endedRoomRetentionMs?: number;
     /** Hears of failures in work a request does not wait for (automatic flags). */
     onBackgroundError?: (what: string, err: unknown) => void;
   },
@@ -73,11 +88,24 @@ export function createServices(
     shields: createRaidShields(store),
     audit: createAuditLog(store),
     reports: createReports(store),
+    peeks: createPeeks(store),
+    people: createPeople(store),
+    zones: createZones(store),
   };
+  const purge = createRoomPurge(store, {
+    retentionMs: opts.endedRoomRetentionMs ?? 30 * 86_400_000,
+  });
   const { users, limits, messages } = repos;
   // The automatic flag rules: the send path runs flagMessage(flags, message) after a send.
   const flags = createFlagContext(store, repos.reports, opts.flagWords ?? []);
   const roomEdits = createRoomEdits(store, log);
+  // Analytics counters; a counting failure is reported, never the counted action's.
+  const stats = createStatsService({
+    stats: createStats(store),
+    rooms: repos.rooms,
+    clock: store.clock,
+    onError: opts.onBackgroundError,
+  });
   const rooms = createRoomService(
     repos.rooms,
     repos.members,
@@ -86,6 +114,17 @@ export function createServices(
     store.clock,
     roomEdits,
     opts.raidShield === false ? undefined : repos.shields,
+    {
+      location: createLocationChecks(store, {
+        maxSpeedKmh: opts.maxSpeedKmh === undefined ? 300 : opts.maxSpeedKmh,
+      }),
+      peeks: repos.peeks,
+      zoneAt: (p) => repos.zones.findZoneAt(p),
+      venue: createVenueCodes(store),
+      onCreated: (room) => purge.schedule(room),
+      leaseMs: opts.leaseMs,
+    },
+    stats,
   );
   const conversations = createConversationService({
     store,
@@ -96,9 +135,12 @@ export function createServices(
     blocks: repos.blocks,
     limits,
     log,
+    stats,
   });
   return {
     store,
+    purge,
+    stats,
     conversations,
     inbox: createInboxService({
       store,
@@ -120,6 +162,13 @@ export function createServices(
       clock: store.clock,
     }),
     rooms,
+    people: createPeopleService({
+      people: repos.people,
+      users,
+      blocks: repos.blocks,
+      limits,
+      clock: store.clock,
+    }),
     chat: createChatService(
       store,
       messages,

@@ -1,5 +1,9 @@
 import * as z from "zod";
-import { DisplayNameSchema, PasswordSchema } from "./schemas.ts";
+import {
+  DisplayNameSchema,
+  PasswordSchema,
+  TimestampSchema,
+} from "./schemas.ts";
 
 /** Body of PATCH /me: a new display name. */
 export const ChangeDisplayNameSchema = z.object({
@@ -26,8 +30,17 @@ export const SessionIdSchema = z.string().regex(/^[0-9a-f]{16}$/);
 /** One of my sessions; `current` marks the one making the request. */
 export const MySessionViewSchema = z.object({
   id: SessionIdSchema,
-  createdAt: z.string(),
-  expiresAt: z.string(),
+  createdAt: TimestampSchema,
+  expiresAt: TimestampSchema,
   current: z.boolean(),
+}).meta({
+  id: "SessionView",
+  description: "One of my sessions; `current` marks the one making the request",
+  example: {
+    id: "3f9c0a12b4d6e8f0",
+    createdAt: "2026-01-01T10:00:00.000Z",
+    expiresAt: "2026-01-31T10:00:00.000Z",
+    current: true,
+  },
 });
 export type MySessionView = z.infer<typeof MySessionViewSchema>;

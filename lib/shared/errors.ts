@@ -13,7 +13,7 @@ export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 /** An expected failure with an HTTP status and a stable machine-readable code. */
 export class AppError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429,
     readonly code: string,
     message: string,
     readonly details?: unknown,

@@ -3,6 +3,7 @@ import {
   AuthorViewSchema,
   HandleSchema,
   RoomKindSchema,
+  TimestampSchema,
   UlidSchema,
 } from "./schemas.ts";
 
@@ -16,6 +17,9 @@ export const InboxPreviewSchema = z.object({
   /** The start of the message's text (empty when deleted); raw text, never HTML. */
   text: z.string(),
   deleted: z.boolean(),
+}).meta({
+  id: "InboxPreview",
+  description: "The newest message of a conversation, as the inbox shows it",
 });
 export type InboxPreview = z.infer<typeof InboxPreviewSchema>;
 
@@ -33,12 +37,42 @@ export const InboxItemSchema = z.object({
   unread: z.number().int().min(0),
   /** The room log's seq the counts reflect: activity frames above it add to them. */
   seq: z.number().int().min(0),
-  lastMessageAt: z.string().nullable(),
+  lastMessageAt: TimestampSchema.nullable(),
   /** What orders the inbox: the last message, or when I joined. */
-  activityAt: z.string(),
+  activityAt: TimestampSchema,
   preview: InboxPreviewSchema.nullable(),
   /** A direct message request: one I received (answer it) or one I sent (waiting). */
   request: z.enum(["incoming", "outgoing"]).nullable(),
+}).meta({
+  id: "InboxItem",
+  description: "One room or conversation of mine, as my inbox lists it",
+  example: {
+    roomId: "01JA2D4F6H8K0M2P4R6T8V0X2Z",
+    kind: "direct",
+    title: "Bo Chen",
+    peer: {
+      id: "01JA2B9D1F3H5K7M9P1R3T5V7X",
+      handle: "bo",
+      displayName: "Bo Chen",
+    },
+    role: "member",
+    memberCount: 2,
+    unread: 3,
+    seq: 57,
+    lastMessageAt: "2026-01-03T10:44:12.000Z",
+    activityAt: "2026-01-03T10:44:12.000Z",
+    preview: {
+      seq: 57,
+      author: {
+        id: "01JA2B9D1F3H5K7M9P1R3T5V7X",
+        handle: "bo",
+        displayName: "Bo Chen",
+      },
+      text: "See you at 8?",
+      deleted: false,
+    },
+    request: null,
+  },
 });
 export type InboxItem = z.infer<typeof InboxItemSchema>;
 
@@ -46,6 +80,9 @@ export type InboxItem = z.infer<typeof InboxItemSchema>;
 export const InboxPageSchema = z.object({
   items: z.array(InboxItemSchema),
   cursor: z.string().nullable(),
+}).meta({
+  id: "InboxPage",
+  description: "A page of my inbox, most recent first",
 });
 export type InboxPage = z.infer<typeof InboxPageSchema>;
 
@@ -59,6 +96,11 @@ export const UnreadTotalSchema = z.object({
   rooms: z.number().int().min(0),
   /** Message requests waiting for my answer. */
   requests: z.number().int().min(0),
+}).meta({
+  id: "UnreadTotal",
+  description:
+    "My total unread count: requests and deleted conversations do not count",
+  example: { total: 5, rooms: 2, requests: 1 },
 });
 export type UnreadTotal = z.infer<typeof UnreadTotalSchema>;
 
@@ -88,6 +130,9 @@ export const BlockedUserSchema = z.object({
   id: UlidSchema,
   handle: z.string(),
   displayName: z.string(),
-  blockedAt: z.string(),
+  blockedAt: TimestampSchema,
+}).meta({
+  id: "BlockedUser",
+  description: "Someone I blocked, as my block list shows them",
 });
 export type BlockedUser = z.infer<typeof BlockedUserSchema>;

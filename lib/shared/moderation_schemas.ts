@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { UlidSchema } from "./schemas.ts";
+import { TimestampSchema, UlidSchema } from "./schemas.ts";
 
 /** Why someone reports a message or a user. */
 export const ReportReasonSchema = z.enum([
@@ -56,6 +56,10 @@ export const ReportTargetViewSchema = z.object({
   handle: z.string(),
   roomId: UlidSchema.nullable(),
   messageSeq: z.number().int().min(1).nullable(),
+}).meta({
+  id: "ReportTargetView",
+  description:
+    "What a report is about: a user, and for a message its room and seq",
 });
 export type ReportTargetView = z.infer<typeof ReportTargetViewSchema>;
 
@@ -66,7 +70,11 @@ export const MyReportViewSchema = z.object({
   reason: ReportReasonSchema,
   note: z.string().nullable(),
   status: ReportStatusSchema,
-  createdAt: z.string(),
+  createdAt: TimestampSchema,
+}).meta({
+  id: "MyReportView",
+  description:
+    "A report as its reporter sees it: their own words and where it stands, nobody else's",
 });
 export type MyReportView = z.infer<typeof MyReportViewSchema>;
 
@@ -94,11 +102,14 @@ export const ModerationReportViewSchema = z.object({
   rules: z.array(FlagRuleSchema),
   /** How many times the rules fired on this target while the report was open. */
   hits: z.number().int().min(0),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  createdAt: TimestampSchema,
+  updatedAt: TimestampSchema,
   closedBy: UlidSchema.nullable(),
-  closedAt: z.string().nullable(),
+  closedAt: TimestampSchema.nullable(),
   closeNote: z.string().nullable(),
+}).meta({
+  id: "ModerationReportView",
+  description: "A report as the moderation queue lists it",
 });
 export type ModerationReportView = z.infer<typeof ModerationReportViewSchema>;
 
@@ -123,7 +134,10 @@ export const AuditEntryViewSchema = z.object({
     z.string(),
     z.union([z.string(), z.number(), z.boolean(), z.null()]),
   ).nullable(),
-  at: z.string(),
+  at: TimestampSchema,
+}).meta({
+  id: "AuditEntryView",
+  description: "One audit log entry as the API lists it",
 });
 export type AuditEntryView = z.infer<typeof AuditEntryViewSchema>;
 

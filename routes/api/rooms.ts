@@ -11,6 +11,7 @@ import {
 } from "../../lib/http/openapi.ts";
 import { requireUser } from "../../lib/http/session.ts";
 import {
+  CheckInSchema,
   CreateRoomInputSchema,
   FixSchema,
   LatSchema,
@@ -101,11 +102,69 @@ const join = createRoute({
   method: "post",
   path: "/rooms/{id}/join",
   summary:
-    "Join from a fix inside the room's radius (the fix is checked, never stored)",
+    "Join from a fix inside the room's post radius (checked for plausibility, never stored); joining again renews the posting lease",
   request: { params: RoomParams, body: jsonBody(FixSchema) },
   responses: {
     200: jsonResponse(RoomViewSchema, "Joined (or already a member)"),
-    ...errorResponses(400, 401, 403, 404, 413, 415, 422),
+    ...errorResponses(400, 401, 403, 404, 410, 413, 415, 422, 429),
+  },
+});
+
+const peek = createRoute({
+  ...auth,
+  method: "post",
+  path: "/rooms/{id}/peek",
+  summary:
+    "Peek from a fix inside the room's read radius: read-only access (history and live events) without joining, for the lease's length",
+  request: { params: RoomParams, body: jsonBody(FixSchema) },
+  responses: {
+    200: jsonResponse(RoomViewSchema, "Peeking"),
+    ...errorResponses(400, 401, 403, 404, 410, 413, 415, 422, 429),
+  },
+});
+
+const confirm = createRoute({
+  ...auth,
+  method: "post",
+  path: "/rooms/{id}/confirm",
+  summary:
+    "Confirm you are still inside the post radius: renews the lease that lets a member post",
+  request: { params: RoomParams, body: jsonBody(FixSchema) },
+  responses: {
+    200: jsonResponse(
+      z.object({ leaseUntil: z.string() }),
+      "Confirmed until then",
+    ),
+    ...errorResponses(400, 401, 403, 404, 410, 413, 415, 422),
+  },
+});
+
+const checkIn = createRoute({
+  ...auth,
+  method: "post",
+  path: "/rooms/{id}/checkin",
+  summary:
+    "Join with the code the venue's screen shows (no location needed); codes change every 30 s and a minute-old one is refused",
+  request: { params: RoomParams, body: jsonBody(CheckInSchema) },
+  responses: {
+    200: jsonResponse(RoomViewSchema, "Joined"),
+    ...errorResponses(400, 401, 403, 404, 410, 413, 415, 429),
+  },
+});
+
+const checkInCode = createRoute({
+  ...auth,
+  method: "get",
+  path: "/rooms/{id}/checkin-code",
+  summary:
+    "The room's current check-in code and when it changes, for its owner and admins to show on a screen",
+  request: { params: RoomParams },
+  responses: {
+    200: jsonResponse(
+      z.object({ code: z.string(), rotatesAt: z.string() }),
+      "The code",
+    ),
+    ...errorResponses(400, 401, 403, 404, 410),
   },
 });
 
@@ -185,6 +244,43 @@ export const roomRoutes = new OpenAPIHono<AppEnv>({
         requireUser(c),
         id,
         c.req.valid("json"),
+      ),
+      200,
+    );
+  })
+  .openapi(peek, async (c) =>
+    c.json(
+      await c.var.services.rooms.peekRoom(
+        requireUser(c),
+        c.req.valid("param").id,
+        c.req.valid("json"),
+      ),
+      200,
+    ))
+  .openapi(confirm, async (c) =>
+    c.json(
+      await c.var.services.rooms.confirmLocation(
+        requireUser(c),
+        c.req.valid("param").id,
+        c.req.valid("json"),
+      ),
+      200,
+    ))
+  .openapi(checkIn, async (c) =>
+    c.json(
+      await c.var.services.rooms.checkIn(
+        requireUser(c),
+        c.req.valid("param").id,
+        c.req.valid("json").code,
+      ),
+      200,
+    ))
+  .openapi(checkInCode, async (c) => {
+    c.header("Cache-Control", "no-store");
+    return c.json(
+      await c.var.services.rooms.checkInCode(
+        requireUser(c),
+        c.req.valid("param").id,
       ),
       200,
     );

@@ -1,7 +1,8 @@
 import { type Context, Hono } from "hono";
 import { hashToken } from "../../lib/db/sessions.ts";
 import type { AppEnv } from "../../lib/http/env.ts";
-import { isSocketOrigin } from "../../lib/http/origin.ts";
+import { restrictToEmbedOrigin } from "../../lib/chat/session.ts";
+import { socketOriginScope } from "../../lib/http/origin.ts";
 import { clientAddress, tokenOf } from "../../lib/http/session.ts";
 import {
   forbidden,
@@ -52,8 +53,12 @@ export function createWsRoutes() {
       throw validation("Sec-WebSocket-Key must be 16 bytes in base64");
     }
     // No Origin means a non-browser client, which cross-site request forgery cannot drive.
+    // An embed site's socket opens, but serves only the rooms that list that site.
     const origin = h("origin");
-    if (origin !== undefined && !isSocketOrigin(c, origin)) {
+    const scope = origin === undefined
+      ? "any"
+      : await socketOriginScope(c, origin);
+    if (!scope) {
       throw forbidden("origin_not_allowed", "This origin may not connect");
     }
     // Credentials that fail are refused; none at all means an `auth` frame must come first.
@@ -67,6 +72,7 @@ export function createWsRoutes() {
     // Admission and acceptance run in one tick, so concurrent upgrades cannot both squeeze in.
     c.var.hub.admit(user?.id ?? null, address);
     const { socket, response } = Deno.upgradeWebSocket(c.req.raw);
+    if (scope === "embed") restrictToEmbedOrigin(socket, origin!);
     c.var.hub.accept(socket, user, { address, tokenHash });
     return response;
   });

@@ -7,8 +7,14 @@ import ErrorPage, { errorTitle } from "../../components/ErrorPage.tsx";
 import type { AppEnv } from "../../lib/http/env.ts";
 import { render } from "../../lib/http/render.tsx";
 import type { PageError } from "../../lib/http/errors.ts";
+import { createAdminPages } from "./admin.tsx";
 import { createAuthPages } from "./auth.tsx";
+import { createDocsPages } from "./docs.tsx";
+import { createEmbedPages } from "./embed.tsx";
+import { createCheckInPages } from "./checkin.tsx";
 import { createInboxPages } from "./inbox.tsx";
+import { createModerationPages } from "./moderation.tsx";
+import { createPeoplePages } from "./people.tsx";
 import { createRoomPages } from "./rooms.tsx";
 import { createSettingsPages } from "./settings.tsx";
 
@@ -44,6 +50,12 @@ export function createPageRoutes() {
   pages.route("/", createRoomPages());
   pages.route("/", createSettingsPages());
   pages.route("/", createInboxPages());
+  pages.route("/", createAdminPages());
+  pages.route("/", createModerationPages());
+  pages.route("/", createEmbedPages());
+  pages.route("/", createCheckInPages());
+  pages.route("/", createPeoplePages());
+  pages.route("/", createDocsPages());
   return pages;
 }
 

@@ -17,25 +17,42 @@ import {
 } from "../../lib/shared/island_props.ts";
 import { type RoomView, UlidSchema } from "../../lib/shared/schemas.ts";
 
+/** Whether a non-member may read the room: a live peek from inside its read radius. */
+async function peeking(c: Context<AppEnv>, user: User, room: RoomView) {
+  if (room.kind !== "proximity" || room.ended) return false;
+  try {
+    await c.var.services.rooms.requireReader(user, room.id);
+    return true;
+  } catch (err) {
+    // No peek, or it lapsed: the page offers joining instead.
+    if (err instanceof AppError && err.code === "not_member") return false;
+    throw err;
+  }
+}
+
 /**
- * What the Chat island needs, or null when the user has not joined the room: for a direct
- * conversation also the other person and an open request; everywhere, whom the user blocked.
+ * What the Chat island needs, or null when the user has not joined the room nor peeks into
+ * it (then it is read-only): for a direct conversation also the other person and an open
+ * request; everywhere, whom the user blocked; read-only too once an event has ended.
  */
 async function chatProps(
   c: Context<AppEnv>,
   user: User,
   room: RoomView,
 ): Promise<ChatProps | null> {
-  const role = await c.var.services.rooms.getRole(user, room.id);
-  if (!role) return null;
-  const { chat, inbox, conversations } = c.var.services;
+  const { chat, inbox, conversations, rooms } = c.var.services;
+  const role = await rooms.getRole(user, room.id);
+  if (!role && !(await peeking(c, user, room))) return null;
   try {
-    const [history, item, blocked] = await Promise.all([
+    const [history, item, blocked, membership] = await Promise.all([
       chat.listMessages(user, room.id, { limit: CHAT_HISTORY_LIMIT }),
       room.kind === "direct"
         ? inbox.item(user, room.id, { includeHidden: true })
         : null,
       conversations.listBlocked(user),
+      role
+        ? rooms.requireMember(user, room.id).then((m) => m.membership)
+        : null,
     ]);
     return {
       roomId: room.id,
@@ -43,15 +60,22 @@ async function chatProps(
       ownerId: room.ownerId,
       memberCount: room.memberCount,
       me: { id: user.id, handle: user.handle, displayName: user.displayName },
-      role,
+      role: role ?? "member",
       history,
       kind: room.kind,
       peer: item?.peer ?? null,
       request: item?.request ?? null,
       blocked: blocked.map((b) => b.id),
+      slowModeS: room.slowModeS,
+      // A lapsed mute is harmless here: the chat compares it with the time.
+      mutedUntil: membership?.mutedUntil === undefined
+        ? null
+        : new Date(membership.mutedUntil).toISOString(),
+      held: membership?.held === true,
+      readOnly: !role ? "peek" : room.ended ? "ended" : undefined,
     };
   } catch (err) {
-    // The user may have left between the two reads.
+    // The user may have left (or the peek lapsed) between the two reads.
     if (err instanceof AppError && err.code === "not_member") return null;
     throw err;
   }
@@ -67,8 +91,15 @@ async function roomPage(c: Context<AppEnv>) {
   if (!id.success) throw notFound("Room");
   const room = await c.var.services.rooms.getRoomView(user, id.data);
   const props = await chatProps(c, user, room);
+  const island = props ? "Chat" : room.ended ? null : "JoinRoom";
   const body = props
     ? <Island name="Chat" component={Chat} props={props} />
+    : room.ended
+    ? (
+      <p>
+        <a href="/">Find rooms nearby</a>
+      </p>
+    )
     : (
       <Island
         name="JoinRoom"
@@ -77,10 +108,13 @@ async function roomPage(c: Context<AppEnv>) {
           roomId: room.id,
           roomName: room.name,
           radiusM: room.radiusM ?? 0,
+          readRadiusM: room.readRadiusM,
           category: room.category,
         }}
       />
     );
+  const admin = room.kind === "proximity" &&
+    (props?.role === "owner" || props?.role === "admin");
   return render(
     c,
     <div class="room-layout">
@@ -98,13 +132,18 @@ async function roomPage(c: Context<AppEnv>) {
         }}
       />
       <div class={props ? "room-page room-page--chat" : "room-page"}>
-        <RoomHeader room={room} compact={!!props} peer={props?.peer} />
+        <RoomHeader
+          room={room}
+          compact={!!props}
+          peer={props?.peer}
+          checkInScreen={admin && !props?.readOnly}
+        />
         {body}
       </div>
     </div>,
     {
       title: roomTitle(room, props?.peer),
-      islands: [props ? "Chat" : "JoinRoom", "Inbox"],
+      islands: [...(island ? [island] : []), "Inbox"],
     },
   );
 }
@@ -121,7 +160,7 @@ export function createRoomPages() {
           <Island
             name="NearbyRooms"
             component={NearbyRooms}
-            props={{ radiusM: 1000 }}
+            props={{ radiusM: 1000, tileUrl: c.var.config.tileUrl }}
           />
         </>,
         { title: "Rooms nearby", islands: ["NearbyRooms"] },

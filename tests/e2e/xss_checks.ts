@@ -117,7 +117,11 @@ function scanDocument(): string[] {
     /^(iframe|frame|frameset|object|embed|applet|base|svg|math|style|img|image|video|audio|source|picture|marquee|template|xmp|plaintext|noscript|isindex|keygen|canvas|animate|set|foreignobject)$/i;
   for (const el of document.querySelectorAll("*")) {
     const tag = el.tagName.toLowerCase();
-    if (ACTIVE.test(tag)) {
+    // Leaflet draws the map's own SVG and styles; its tooltips are checked as text below.
+    if (el.closest(".leaflet-container")) continue;
+    // Our own icons carry data-icon; an injected one would still show its on* attributes.
+    const icon = tag === "svg" && el.hasAttribute("data-icon");
+    if (ACTIVE.test(tag) && !icon) {
       out.push(`element <${tag}> at ${where(el)}`);
     }
     if (tag === "script") {
@@ -159,7 +163,7 @@ function scanDocument(): string[] {
   // Names and room texts are plain text: no element inside them at all.
   const plain =
     ".person__name, .person__handle, .nav__name, .room-card__name, " +
-    ".room-card__desc, .room-header h1, .room-header__desc";
+    ".room-card__desc, .room-header h1, .room-header__desc, .leaflet-tooltip";
   for (const el of document.querySelectorAll(plain)) {
     const nested = el.firstElementChild;
     if (nested) out.push(`markup inside ${where(el)}: ${nested.outerHTML}`);

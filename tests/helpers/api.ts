@@ -72,7 +72,7 @@ export async function registerUser(
   return { user: res.body.user, token: res.body.token, cookie };
 }
 
-/** A room near a point, created by `owner`. */
+/** A room at a point (placed on the map, so its centre is exact), created by `owner`. */
 export async function createRoom(
   base: string,
   owner: TestUser,
@@ -87,6 +87,8 @@ export async function createRoom(
       lng: at.lng,
       radiusM: 300,
       category: "social",
+      // Exact centres keep distances predictable; snapping "here" has its own tests.
+      placement: "map",
       ...extra,
     },
   });

@@ -69,6 +69,8 @@ export async function startServer(
       VICINITY_KV: kvPath,
       DENO_JOBS: "2",
       VICINITY_LOG_LEVEL: "warn",
+      // Tests never reach the internet: no map tiles.
+      VICINITY_TILE_URL: "off",
       NO_COLOR: "1",
       ...env,
     },

@@ -34,6 +34,11 @@ Deno.test("loadConfig - an empty environment gives the defaults", () => {
     broadcast: true,
     flagWords: [],
     raidShield: true,
+    maxSpeedKmh: 300,
+    leaseMs: 12 * 3_600_000,
+    endedRoomRetentionMs: 30 * 86_400_000,
+    tileUrl: "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    tileOrigin: "https://tile.openstreetmap.org",
   });
 });
 
@@ -52,6 +57,10 @@ Deno.test("loadConfig - reads and converts every variable", () => {
       VICINITY_BROADCAST: "off",
       VICINITY_FLAG_WORDS: "Spam,  bad word ",
       VICINITY_RAID_SHIELD: "off",
+      VICINITY_MAX_SPEED_KMH: "120",
+      VICINITY_LEASE_HOURS: "1.5",
+      VICINITY_ENDED_ROOM_RETENTION_DAYS: "2",
+      VICINITY_TILE_URL: "https://tiles.example/{z}/{x}/{y}.png",
     }),
     {
       port: 0,
@@ -66,6 +75,11 @@ Deno.test("loadConfig - reads and converts every variable", () => {
       broadcast: false,
       flagWords: ["Spam", "bad word"],
       raidShield: false,
+      maxSpeedKmh: 120,
+      leaseMs: 5_400_000,
+      endedRoomRetentionMs: 2 * 86_400_000,
+      tileUrl: "https://tiles.example/{z}/{x}/{y}.png",
+      tileOrigin: "https://tiles.example",
     },
   );
   assert.equal(loadConfig({ PORT: "65535" }).port, 65535);
@@ -186,5 +200,38 @@ Deno.test("loadConfig - VICINITY_BROADCAST is on or off, nothing else", () => {
   assert.equal(loadConfig({ VICINITY_BROADCAST: "off" }).broadcast, false);
   for (const bad of ["true", "false", "0", "OFF", "yes"]) {
     assertRefused({ VICINITY_BROADCAST: bad }, "VICINITY_BROADCAST");
+  }
+});
+
+Deno.test("loadConfig - VICINITY_TILE_URL is off or an http(s) template whose origin the CSP allows", () => {
+  const tiles = (url: string) => {
+    const c = loadConfig({ VICINITY_TILE_URL: url });
+    return [c.tileUrl, c.tileOrigin];
+  };
+  assert.deepEqual(tiles("off"), [null, null]);
+  assert.deepEqual(tiles("http://localhost:8080/t/{z}/{x}/{y}.png"), [
+    "http://localhost:8080/t/{z}/{x}/{y}.png",
+    "http://localhost:8080",
+  ]);
+  // A subdomain placeholder widens the source to that host's subdomains, no further.
+  assert.deepEqual(tiles("https://{s}.tiles.example/{z}/{x}/{y}{r}.png"), [
+    "https://{s}.tiles.example/{z}/{x}/{y}{r}.png",
+    "https://*.tiles.example",
+  ]);
+  for (
+    const bad of [
+      "on",
+      "OFF",
+      "https://tiles.example/{z}/{x}.png",
+      "ftp://tiles.example/{z}/{x}/{y}.png",
+      "https:tiles.example/{z}/{x}/{y}.png",
+      "https://user:pw@tiles.example/{z}/{x}/{y}.png",
+      "https://x{s}.tiles.example/{z}/{x}/{y}.png",
+      "https://{z}.tiles.example/{z}/{x}/{y}.png",
+      "https://tiles.example/{z}/{x}/{y}.png?key={apikey}",
+      "javascript:{z}{x}{y}",
+    ]
+  ) {
+    assertRefused({ VICINITY_TILE_URL: bad }, "VICINITY_TILE_URL");
   }
 });

@@ -53,6 +53,7 @@ async function setup() {
 const snapshot = async (store: TestStore) =>
   JSON.stringify(
     (await allEntries(store.kv)).map((e) => [e.key, e.value, e.versionstamp]),
+    (_, v) => typeof v === "bigint" ? String(v) : v,
   );
 
 /** Asserts `run` fails with `status` and leaves every entry of the KV as it was. */

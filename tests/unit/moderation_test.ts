@@ -30,6 +30,7 @@ async function setUp(store: TestStore, people: number) {
     name: "Square",
     description: "",
     ...AT,
+    placement: "map",
     radiusM: 500,
     category: "social",
   });

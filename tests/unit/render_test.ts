@@ -20,6 +20,7 @@ Deno.test("render - user text is escaped, never turned into markup", () => {
     lat: 0,
     lng: 0,
     radiusM: 300,
+    readRadiusM: 600,
     category: "social" as const,
     ownerId: "01ARZ3NDEKTSV4RRFFQ69G5FAV",
     createdAt: "2026-01-01T00:00:00.000Z",
@@ -27,6 +28,7 @@ Deno.test("render - user text is escaped, never turned into markup", () => {
     memberCount: 2,
     lastMessageAt: null,
     slowModeS: 0,
+    ended: false,
   };
   // The chat's messages are covered by chat_render_test.ts; this is the page around them.
   const page = h("div", null, h(RoomHeader, { room }));

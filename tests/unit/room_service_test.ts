@@ -15,7 +15,11 @@ const LISBON: LatLng = { lat: 38.7223, lng: -9.1393 };
 const RADIUS_M = 300;
 
 async function setUp(store: TestStore) {
-  const services = createServices(store, { sessionTtlMs: 3_600_000 });
+  // Fixes here hop around the room in milliseconds: the speed check is not under test.
+  const services = createServices(store, {
+    sessionTtlMs: 3_600_000,
+    maxSpeedKmh: 1e9,
+  });
   const owner = await services.repos.users.createUser({
     handle: "owner",
     displayName: "Owner",
@@ -26,10 +30,12 @@ async function setUp(store: TestStore) {
     displayName: "Guest",
     password: DECOY_HASH,
   });
+  // Placed on the map, so its centre is exactly LISBON and radii are measured from it.
   const room = await services.rooms.createRoom(owner, {
     name: "Praça",
     description: "",
     ...LISBON,
+    placement: "map",
     radiusM: RADIUS_M,
     category: "social",
   });
@@ -120,7 +126,7 @@ Deno.test("joinRoom - refuses accuracy worse than 500 m (422 imprecise_location)
   }
 });
 
-Deno.test("joinRoom - a second join keeps one membership; unknown and expired rooms are 404", async () => {
+Deno.test("joinRoom - a second join keeps one membership; unknown rooms are 404, ended ones 410", async () => {
   const store = await openTestStore();
   try {
     const { services, owner, guest, roomId } = await setUp(store);
@@ -137,14 +143,16 @@ Deno.test("joinRoom - a second join keeps one membership; unknown and expired ro
       name: "Brief",
       description: "",
       ...LISBON,
+      placement: "map",
       radiusM: RADIUS_M,
       category: "event",
       expiresAt: new Date(expiresAt).toISOString(),
     });
     store.clock.set(expiresAt);
+    // An ended event room is read-only: joining it is 410, not 404.
     await assert.rejects(
       services.rooms.joinRoom(guest, brief.id, fix),
-      rejectsWith(404, "not_found"),
+      rejectsWith(410, "room_ended"),
     );
   } finally {
     store.kv.close();

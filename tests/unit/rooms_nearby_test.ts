@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { keys } from "../../lib/db/keys.ts";
 import { createRooms, type ProximityRoom } from "../../lib/db/rooms.ts";
 import {
   destinationPoint as destination,
@@ -101,14 +102,11 @@ async function assertMatchesOracle(
   extraQueries: LatLng[],
   seed: number,
   witness: (q: LatLng, found: ProximityRoom[]) => boolean,
+  points = roomPoints(center, seed, 2_000),
 ) {
   const store = await openTestStore();
   try {
-    const seeded = await seedRooms(
-      store,
-      roomPoints(center, seed, 2_000),
-      seed,
-    );
+    const seeded = await seedRooms(store, points, seed);
     // Past the first expiry wave, before the second.
     store.clock.advance(2 * HOUR);
     const now = store.clock.now();
@@ -181,4 +179,88 @@ Deno.test("listRoomsNearby - equals a brute-force oracle near the north pole (la
     (q, found) =>
       found.some((r) => Math.abs(((r.lng - q.lng + 540) % 360) - 180) > 90),
   );
+});
+
+/** Like roomPoints, but with a crowd in a ring just past the first search step (240–300 m)
+ * and only a few rooms inside it, so a search's first cover reads rooms beyond its radius
+ * that later steps must neither miss nor read again. */
+function ringPoints(center: LatLng, seed: number, count: number): LatLng[] {
+  const random = mulberry32(seed);
+  const points: LatLng[] = [];
+  const at = (from: number, to: number) =>
+    destination(
+      center,
+      random() * 360,
+      Math.sqrt(from ** 2 + random() * (to ** 2 - from ** 2)),
+    );
+  for (let i = 0; i < 20; i++) points.push(at(0, 240));
+  for (let i = 0; i < 400; i++) points.push(at(240, 300));
+  while (points.length < count) {
+    points.push(
+      random() < 0.04
+        ? points[Math.floor(random() * points.length)]
+        : destination(
+          center,
+          random() * 360,
+          Math.exp(Math.log(300) + random() * Math.log(80)),
+        ),
+    );
+  }
+  return points;
+}
+
+Deno.test("listRoomsNearby - equals a brute-force oracle with a crowd just past the first step", async () => {
+  const centre: LatLng = { lat: 52.52, lng: 13.405 };
+  await assertMatchesOracle(
+    centre,
+    [destination(centre, 90, 270), destination(centre, 200, 150)],
+    4,
+    // Some answer reaches into the crowd from a query whose first step found too few.
+    (q, found) =>
+      found.length >= 50 &&
+      found.some((r) => distanceM(q, r) > 240 && distanceM(q, r) < 300),
+    ringPoints(centre, 4, 2_000),
+  );
+});
+
+Deno.test("listRoomsNearby - reads each index entry at most once and nothing else by range", async () => {
+  const store = await openTestStore();
+  try {
+    await seedRooms(store, roomPoints(LISBON, 5, 2_000), 5);
+    const listed: string[] = [];
+    let lists = 0;
+    const kv = new Proxy(store.kv, {
+      get(target, prop) {
+        if (prop === "list") {
+          return async function* (sel: Deno.KvListSelector) {
+            lists++;
+            assert.ok(
+              "start" in sel &&
+                sel.start[0] === keys.roomsByGeohashPrefix()[0],
+              "only the geo index is listed",
+            );
+            for await (const e of target.list(sel)) {
+              listed.push(JSON.stringify(e.key));
+              yield e;
+            }
+          };
+        }
+        const v = Reflect.get(target, prop, target);
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    });
+    const rooms = createRooms({ ...store, kv });
+    for (const radiusM of [100, 1_000, 10_000, 25_000]) {
+      for (const limit of [5, 50, 500]) {
+        listed.length = 0;
+        lists = 0;
+        const got = await rooms.listRoomsNearby(LISBON, radiusM, limit);
+        const where = `r=${radiusM} limit=${limit}`;
+        assert.equal(new Set(listed).size, listed.length, where);
+        assert.ok(lists > 0 && got.length <= limit, where);
+      }
+    }
+  } finally {
+    store.kv.close();
+  }
 });

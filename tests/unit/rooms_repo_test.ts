@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { keys } from "../../lib/db/keys.ts";
-import { createRooms, type Room, type RoomHead } from "../../lib/db/rooms.ts";
+import {
+  createRooms,
+  hasEnded,
+  type Room,
+  type RoomHead,
+} from "../../lib/db/rooms.ts";
 import { encodeGeohash } from "../../lib/geo/cover.ts";
 import {
   destinationPoint as destination,
@@ -82,7 +87,7 @@ Deno.test("createRoom - each room's log gets its own epoch", async () => {
   }
 });
 
-Deno.test("getRoom - hides a room once the clock reaches its expiresAt", async () => {
+Deno.test("getRoom - an event room is still read after its end, and has ended from expiresAt on", async () => {
   const store = await openTestStore();
   try {
     const rooms = createRooms(store);
@@ -93,10 +98,15 @@ Deno.test("getRoom - hides a room once the clock reaches its expiresAt", async (
     );
     assert.equal(room.expiresAt, expiresAt);
     store.clock.set(expiresAt - 1);
-    assert.equal((await rooms.getRoom(room.id))?.id, room.id);
+    assert.equal(
+      hasEnded((await rooms.getRoom(room.id))!, store.clock.now()),
+      false,
+    );
     store.clock.set(expiresAt);
-    assert.equal(await rooms.getRoom(room.id), null);
-    // The record is still stored; only the time check hides it.
+    // Ended rooms stay readable (read-only) until the purge deletes the record.
+    const ended = await rooms.getRoom(room.id);
+    assert.equal(ended?.id, room.id);
+    assert.equal(hasEnded(ended!, store.clock.now()), true);
     assert.notEqual((await store.kv.get(keys.room(room.id))).value, null);
   } finally {
     store.kv.close();
