@@ -42,6 +42,8 @@ export function createConversationService(deps: {
   log: RoomLog;
   /** Counts the conversations created, for the analytics. */
   stats?: StatsCounter;
+  /** Whether someone is visible in "people nearby" now (they invite message requests). */
+  visibleNearby?: (userId: string) => Promise<boolean>;
 }) {
   const { store, rooms, roomRepo, members, users, blocks, limits, log } = deps;
   const { kv } = store;
@@ -160,7 +162,9 @@ export function createConversationService(deps: {
       const existing = await roomRepo.getDirectRoomId(user.id, target.id);
       if (!existing) {
         const shared = await sharedKinds(user.id, target.id);
-        if (shared.size === 0) {
+        // Someone visible in "people nearby" opted in to being asked: a request, like a
+        // neighbour's in a proximity room.
+        if (shared.size === 0 && !(await deps.visibleNearby?.(target.id))) {
           throw forbidden(
             "no_shared_room",
             "You can message people you share a room with",

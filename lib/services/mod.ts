@@ -136,6 +136,8 @@ export function createServices(
     limits,
     log,
     stats,
+    visibleNearby: async (userId) =>
+      (await repos.people.getVisibility(userId)) !== null,
   });
   return {
     store,

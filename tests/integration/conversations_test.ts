@@ -137,6 +137,21 @@ Deno.test("conversations - direct messages, requests and blocks", async (t) => {
         const a = await registerUser(base, "lone");
         const b = await registerUser(base, "far");
         refused(await startDirect(base, a, b), 403, "no_shared_room");
+        // Someone visible in "people nearby" can be asked, as a request.
+        ok(
+          await api(base, "/me/visibility", {
+            method: "PUT",
+            token: b.token,
+            body: {
+              headline: "Here for the talks",
+              interests: [],
+              ...HERE,
+              accuracy: 20,
+            },
+          }),
+        );
+        const asked = ok(await startDirect(base, a, b), 201);
+        assert.equal((await itemOf(base, a, asked.id)).request, "outgoing");
         refused(await startDirect(base, a, a), 409, "self");
         refused(
           await api(base, "/direct", {
