@@ -1,3 +1,5 @@
+import { createEmbeds } from "../db/embed.ts";
+import { parseEmbedOrigin } from "../shared/embed_schemas.ts";
 import * as z from "zod";
 import { type AuditInput, createAuditLog } from "../db/audit.ts";
 import { keys } from "../db/keys.ts";
@@ -39,7 +41,11 @@ export const ADMIN_USAGE =
   users delete <handle>                  runs the account deletion job to its end
   rooms list [--limit N] [--cursor C]    newest first
   rooms show <id>
-  rooms delete <id>                      the room, its geo pin, head and member count
+  users export <handle>                  the user's data export (as GET /me/export), as JSON
+  rooms delete <id>                      the room and everything in it (messages, log, members)
+  rooms close <id>                       end it now: read-only, off the map, purged later
+  rooms embed <id> --origins "https://a,https://b" [--guests on|off]
+                                         the sites allowed to embed it (empty: none)
   zones list                             exclusion zones: no room is created or joined inside one
   zones add --name NAME --polygon "lat,lng;lat,lng;…"
                                          3–500 points; a running server applies it within 30 s
@@ -282,6 +288,17 @@ const COMMANDS: Record<string, Command<Services, AdminResult>> = {
       text: `Deleted @${user.handle} (${user.id}).`,
     };
   }),
+  "users export": command(["handle"], Handle, async (s, a) => {
+    const user = await userByHandle(s, a.handle);
+    // The same document GET /me/export gives the user (GDPR art. 15/20).
+    const doc = await s.accountSelf.exportData(user);
+    await audit(s, {
+      action: "user.export",
+      target: `user:${user.id}`,
+      details: { handle: user.handle },
+    });
+    return { data: doc, text: JSON.stringify(doc, null, 2) };
+  }),
   "rooms list": command([], Paging, async (s, a) => {
     const p = await scanPage<StoredRoom>(
       s.store.kv,
@@ -300,22 +317,82 @@ const COMMANDS: Record<string, Command<Services, AdminResult>> = {
     return { data: room, text: describe(room) };
   }),
   "rooms delete": command(["id"], { id: UlidSchema }, async (s, a) => {
-    const { kv } = s.store;
-    const room = await retryCommit("rooms", async () => {
-      const e = await getRoomEntry(s, a.id);
-      const op = kv.atomic().check(e).delete(keys.room(a.id))
-        .delete(keys.roomHead(a.id)).delete(keys.roomMemberCount(a.id));
-      if (e.value.geohash) op.delete(keys.roomByGeohash(e.value.geohash, a.id));
-      return (await op.commit()).ok ? e.value : null;
-    });
+    const room = (await getRoomEntry(s, a.id)).value;
+    // The same purge that ends an event room: messages, log, memberships and indexes.
+    const out = await s.purge.purge(a.id, { force: true });
     await audit(s, {
       action: "room.delete",
       target: `room:${room.id}`,
       details: { name: room.name },
     });
+    const keysDeleted = out.done ? out.deleted : 0;
     return {
-      data: { id: room.id, name: room.name, deleted: true },
-      text: `Deleted room ${room.id} (${room.name}); its messages stay in KV.`,
+      data: { id: room.id, name: room.name, deleted: true, keys: keysDeleted },
+      text: `Deleted room ${room.id} (${room.name}) and ${keysDeleted} keys.`,
+    };
+  }),
+  "rooms close": command(["id"], { id: UlidSchema }, async (s, a) => {
+    const { kv, clock } = s.store;
+    const now = clock.now();
+    // Closing ends it now: read-only, off the map, purged after the retention.
+    const room = await retryCommit("rooms", async () => {
+      const e = await getRoomEntry(s, a.id);
+      if (e.value.expiresAt !== null && e.value.expiresAt <= now) {
+        return e.value;
+      }
+      const next = { ...e.value, expiresAt: now };
+      const op = kv.atomic().check(e).set(keys.room(a.id), next);
+      if (next.geohash) {
+        // The geo pin carries the end too, so searches drop the room without reading it.
+        const pinKey = keys.roomByGeohash(next.geohash, a.id);
+        const pin = await kv.get<Record<string, unknown>>(pinKey);
+        if (pin.value) {
+          op.check(pin).set(pinKey, { ...pin.value, expiresAt: now });
+        }
+      }
+      return (await op.commit()).ok ? next : null;
+    });
+    if (room.geohash) await s.purge.schedule(room as never);
+    await audit(s, {
+      action: "room.close",
+      target: `room:${room.id}`,
+      details: { name: room.name },
+    });
+    return {
+      data: { id: room.id, closedAt: iso(room.expiresAt ?? now) },
+      text: `Closed room ${room.id} (${room.name}): read-only from now on.`,
+    };
+  }),
+  "rooms embed": command(["id"], {
+    id: UlidSchema,
+    origins: z.string().default(""),
+    guests: z.enum(["on", "off"]).optional(),
+  }, async (s, a) => {
+    const room = (await getRoomEntry(s, a.id)).value;
+    const origins = a.origins.split(",").map((o) => o.trim()).filter(Boolean);
+    const bad = origins.filter((o) => parseEmbedOrigin(o) === null);
+    if (bad.length) throw failed(`Not an allowed origin: ${bad.join(", ")}`);
+    const embeds = createEmbeds(s.store);
+    const current = await embeds.getEmbed(a.id);
+    const saved = await embeds.setEmbed(a.id, {
+      origins: [...new Set(origins.map((o) => parseEmbedOrigin(o)!))],
+      allowGuests: a.guests ? a.guests === "on" : current?.allowGuests ?? false,
+      venueScreen: current?.venueScreen ?? false,
+    }, "cli");
+    await audit(s, {
+      action: "room.embed",
+      target: `room:${room.id}`,
+      details: { origins: saved.origins.join(" "), guests: saved.allowGuests },
+    });
+    return {
+      data: {
+        id: room.id,
+        origins: saved.origins,
+        allowGuests: saved.allowGuests,
+      },
+      text: `Room ${room.id} may be embedded by: ${
+        saved.origins.join(", ") || "nobody"
+      }; guests ${saved.allowGuests ? "on" : "off"}.`,
     };
   }),
   "zones list": command([], {}, async (s) => {

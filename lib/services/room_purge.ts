@@ -64,11 +64,17 @@ export function createRoomPurge(
       });
     },
 
-    /** Purges the room if its time has come; idempotent. */
-    async purge(roomId: string): Promise<PurgeOutcome> {
+    /**
+     * Purges the room if its time has come (or at once with `force`: an operator deleting
+     * it); idempotent.
+     */
+    async purge(
+      roomId: string,
+      opts: { force?: boolean } = {},
+    ): Promise<PurgeOutcome> {
       const room = (await kv.get<Room>(keys.room(roomId))).value;
       if (!room) return { done: true, deleted: 0 };
-      const due = dueAt(room);
+      const due = opts.force ? clock.now() : dueAt(room);
       if (due === null) return { done: true, deleted: 0 };
       const now = clock.now();
       if (now < due) {
@@ -108,7 +114,12 @@ export function createRoomPurge(
           ["room_peeks", roomId],
         ] as Deno.KvKey[]
       ) deleted += await deletePrefix(prefix);
+      // The embed settings and their origin index go too, so no site can frame it.
+      const embed =
+        (await kv.get<{ origins: string[] }>(keys.roomEmbed(roomId)))
+          .value;
       const op = kv.atomic()
+        .delete(keys.roomEmbed(roomId))
         .delete(keys.room(roomId))
         .delete(keys.roomHead(roomId))
         .delete(keys.roomMemberCount(roomId))

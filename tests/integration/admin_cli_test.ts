@@ -275,18 +275,40 @@ Deno.test("admin cli - seed creates a missing KV folder; rooms list, show, delet
     assert.equal(rooms.length, 2);
     const [kept, doomed] = rooms;
 
-    const [show, del] = await Promise.all([
+    const [show, del, embed, badEmbed] = await Promise.all([
       admin(kvPath, "rooms", "show", kept.id),
       admin(kvPath, "rooms", "delete", doomed.id, "--json"),
+      admin(
+        kvPath,
+        "rooms",
+        "embed",
+        kept.id,
+        "--origins",
+        "https://venue.example, http://localhost:8080",
+        "--guests",
+        "on",
+        "--json",
+      ),
+      admin(kvPath, "rooms", "embed", kept.id, "--origins", "ftp://x"),
     ]);
+    assert.deepEqual(ok(embed), {
+      id: kept.id,
+      origins: ["https://venue.example", "http://localhost:8080"],
+      allowGuests: true,
+    });
+    assert.equal(badEmbed.code, 1);
+    assert.match(badEmbed.stderr, /Not an allowed origin: ftp:\/\/x/);
     assert.equal(show.code, 0, show.stderr);
     assert.match(show.stdout, new RegExp(`^id: ${kept.id}$`, "m"));
     assert.match(show.stdout, /^name: .+$/m);
-    assert.deepEqual(ok(del), {
+    const deleted = ok(del);
+    assert.deepEqual({ ...deleted, keys: undefined }, {
       id: doomed.id,
       name: doomed.name,
       deleted: true,
+      keys: undefined,
     });
+    assert.ok(deleted.keys > 4, "its messages, log and members went too");
 
     const { kv, store } = await openServices(kvPath);
     try {
@@ -299,12 +321,15 @@ Deno.test("admin cli - seed creates a missing KV folder; rooms list, show, delet
       const left = await Array.fromAsync(
         kv.list({ prefix: keys.messagesPrefix(doomed.id) }),
       );
-      assert.equal(left.length, 2, "messages stay behind (documented)");
+      assert.equal(left.length, 0, "its messages are purged with it");
       const log = await createAuditLog(store).list(5);
-      assert.deepEqual(log.items.map((e) => [e.action, e.target]), [[
-        "room.delete",
-        `room:${doomed.id}`,
-      ]]);
+      assert.deepEqual(
+        log.items.map((e) => [e.action, e.target]).sort(),
+        [["room.delete", `room:${doomed.id}`], [
+          "room.embed",
+          `room:${kept.id}`,
+        ]].sort(),
+      );
     } finally {
       kv.close();
     }
@@ -320,6 +345,17 @@ Deno.test("admin cli - seed creates a missing KV folder; rooms list, show, delet
       audit.stdout,
       new RegExp(`cli  room\\.delete  room:${doomed.id}`),
     );
+
+    // Closing ends a room now; exporting prints a user's data document.
+    const [closed, exported] = await Promise.all([
+      admin(kvPath, "rooms", "close", kept.id, "--json"),
+      admin(kvPath, "users", "export", "demo_ana", "--json"),
+    ]);
+    assert.equal(ok(closed).id, kept.id);
+    const after = ok(await admin(kvPath, "rooms", "show", kept.id, "--json"));
+    assert.notEqual(after.expiresAt, null, "closed: it has an end now");
+    const doc = ok(exported);
+    assert.equal(doc.profile.handle, "demo_ana");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
