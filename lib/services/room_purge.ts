@@ -129,6 +129,9 @@ export function createRoomPurge(
       if ("geohash" in room) {
         op.delete(keys.roomByGeohash(room.geohash, roomId));
       }
+      for (const o of embed?.origins ?? []) {
+        op.delete(keys.embedOriginRoom(o, roomId));
+      }
       await op.commit();
       return { done: true, deleted: deleted + 6 };
     },

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { DECOY_HASH } from "../../lib/auth/password.ts";
 import { CODE_STEP_MS } from "../../lib/auth/venue_code.ts";
+import { createEmbeds } from "../../lib/db/embed.ts";
 import { keys } from "../../lib/db/keys.ts";
 import { createServices } from "../../lib/services/mod.ts";
 import { allEntries, openTestStore, type TestStore } from "../helpers/store.ts";
@@ -132,6 +133,12 @@ Deno.test("event rooms - read-only after the end (410), off the map, purged afte
       (early as { retryInMs: number }).retryInMs,
       30 * 24 * HOUR,
     );
+    // A site embedding it: its settings and origin index must go with the room.
+    await createEmbeds(store).setEmbed(roomId, {
+      origins: ["https://venue.example"],
+      allowGuests: false,
+      venueScreen: false,
+    }, owner.id);
     store.clock.advance(30 * 24 * HOUR);
     const done = await services.purge.purge(roomId);
     assert.equal(done.done, true);
