@@ -37,6 +37,8 @@ export type ChatBarProps = {
   children?: ComponentChildren;
   /** The room's moderation panel toggle, for its owners and admins. */
   moderation?: { open: boolean; onToggle(): void };
+  /** Peeking from nearby: not a member, so no member list and nothing to leave. */
+  readOnly?: boolean;
 };
 
 /**
@@ -74,20 +76,22 @@ export default function ChatBar(props: ChatBarProps) {
             </select>
           </label>
         )}
-        <button
-          type="button"
-          class="button button--small"
-          aria-expanded={props.membersOpen}
-          aria-controls={props.membersOpen ? "members-panel" : undefined}
-          disabled={props.disabled}
-          onClick={props.onMembers}
-        >
-          <span class="dot dot--online" aria-hidden="true" />
-          {`${props.online} online`}
-          <span class="visually-hidden">
-            {`, ${plural(props.memberCount, "member")}: show the list`}
-          </span>
-        </button>
+        {!props.readOnly && (
+          <button
+            type="button"
+            class="button button--small"
+            aria-expanded={props.membersOpen}
+            aria-controls={props.membersOpen ? "members-panel" : undefined}
+            disabled={props.disabled}
+            onClick={props.onMembers}
+          >
+            <span class="dot dot--online" aria-hidden="true" />
+            {`${props.online} online`}
+            <span class="visually-hidden">
+              {`, ${plural(props.memberCount, "member")}: show the list`}
+            </span>
+          </button>
+        )}
         {props.moderation && (
           <button
             type="button"
@@ -116,7 +120,7 @@ export default function ChatBar(props: ChatBarProps) {
             <span class="chat-bar__mod-label">Moderation</span>
           </button>
         )}
-        {props.kind !== "direct" && (
+        {props.kind !== "direct" && !props.readOnly && (
           <details class="leave">
             <summary class="button button--small button--quiet">Leave</summary>
             <div class="leave__menu">

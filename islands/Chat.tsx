@@ -144,6 +144,7 @@ export default function Chat(props: ChatProps) {
           onFilter={room.setFilter}
           onMembers={() => panels.toggle("members")}
           onLeave={leave}
+          readOnly={access.readOnly}
           moderation={mod.allowed
             ? { open: modOpen, onToggle: () => panels.toggle("moderation") }
             : undefined}

@@ -3,7 +3,6 @@ import { formatDistance } from "../../components/format.ts";
 import {
   api,
   createRoom,
-  joinRoom,
   registerUser,
   sendMessage,
   type TestUser,
@@ -196,6 +195,9 @@ Deno.test("map - someone inside the read radius but outside the radius peeks and
     await page.getByText("Reading from nearby — come closer to join").waitFor();
     assert.equal(await page.getByLabel("Message", { exact: true }).count(), 0);
     await page.getByRole("status").getByText("Live", { exact: true }).waitFor();
+    // Not a member: no member list to open and nothing to leave.
+    assert.equal(await page.locator(".chat-bar details.leave").count(), 0);
+    assert.equal(await page.getByText(/\d+ online/).count(), 0);
 
     const later = await sendMessage(base, ann, room.id, "Sunset soon", "w2");
     assert.equal(later.status, 201);
@@ -323,13 +325,10 @@ Deno.test("map - people nearby: one opts in, another finds her by rough distance
       "maps",
       "coffee",
     ]);
-    // The server lets people write only to someone they share a room with: said plainly.
-    await card.getByRole("button", { name: /^Message / }).click();
-    await card.getByRole("alert").getByText(/share a room/).waitFor();
-    const room = await createRoom(base, ann, AT, { name: "Meeting point" });
-    await joinRoom(base, ben, room.id, AT);
+    // Being visible invites message requests: no shared room needed.
     await card.getByRole("button", { name: /^Message / }).click();
     await him.waitForURL(ROOM_URL);
+    await him.getByText(/request sent/i).first().waitFor();
     await him.getByRole("heading", { level: 1 }).getByText(ann.user.displayName)
       .waitFor();
 
