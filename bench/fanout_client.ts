@@ -7,9 +7,12 @@ export { within };
 // deno-lint-ignore no-explicit-any
 export type Frame = { type: string; [k: string]: any };
 
+/** What the load generator does with a socket: send a JSON frame, close, look at its state. */
+export type WireSocket = Pick<WebSocket, "send" | "close" | "readyState">;
+
 /** An open, authenticated socket and the isolate that serves it. */
 export type BenchSocket = {
-  ws: WebSocket;
+  ws: WireSocket;
   isolate: string;
   /** The signed-in user's id, from `ready`. */
   userId: string;
@@ -18,17 +21,45 @@ export type BenchSocket = {
   closed: Promise<void>;
 };
 
-// Deno's WebSocket takes { headers }; the "dom" lib in deno.json hides that overload.
+// Deno's WebSocket takes { headers, client }; the "dom" lib in deno.json hides that overload.
 const HeaderedWebSocket = WebSocket as unknown as new (
   url: string,
-  opts: { headers: Record<string, string> },
+  opts: { headers: Record<string, string>; client?: Deno.HttpClient },
 ) => WebSocket;
 
-function connect(base: string, token: string): Promise<BenchSocket> {
-  const url = `${base.replace(/^http/, "ws")}/api/v1/ws`;
-  const ws = new HeaderedWebSocket(url, {
-    headers: { authorization: `Bearer ${token}` },
+/**
+ * How a socket reaches its server and frames its JSON: Vicinity's own protocol by default;
+ * the peers bench adds Socket.IO's packets. `decode` may answer on the raw socket (pings,
+ * handshakes) and returns null for what is not a frame.
+ */
+export type Dialect = {
+  url: (base: string) => string;
+  headers: (token: string) => Record<string, string>;
+  decode: (data: string, raw: WebSocket, token: string) => Frame | null;
+  /** Wraps the raw socket so that `send` takes a frame's JSON; omitted, it is sent as is. */
+  wrap?: (raw: WebSocket) => WireSocket;
+};
+
+/** Vicinity's protocol: /api/v1/ws, a bearer token, one JSON frame per message. */
+export const JSON_DIALECT: Dialect = {
+  url: (base) => `${base.replace(/^http/, "ws")}/api/v1/ws`,
+  headers: (token) => ({ authorization: `Bearer ${token}` }),
+  decode: (data) => JSON.parse(data) as Frame,
+};
+
+/** Options of openBenchSocket: the dialect, and an HTTP client (e.g. a source address). */
+export type OpenOptions = { dialect?: Dialect; client?: Deno.HttpClient };
+
+function connect(
+  base: string,
+  token: string,
+  { dialect = JSON_DIALECT, client }: OpenOptions,
+): Promise<BenchSocket> {
+  const raw = new HeaderedWebSocket(dialect.url(base), {
+    headers: dialect.headers(token),
+    ...(client ? { client } : {}),
   });
+  const ws = dialect.wrap?.(raw) ?? raw;
   const ready = Promise.withResolvers<BenchSocket>();
   const closed = Promise.withResolvers<void>();
   const sock: BenchSocket = {
@@ -38,23 +69,29 @@ function connect(base: string, token: string): Promise<BenchSocket> {
     onFrame: () => {},
     closed: closed.promise,
   };
-  ws.onmessage = (e) => {
+  raw.onmessage = (e) => {
     const at = performance.now();
-    const frame = JSON.parse(e.data) as Frame;
+    let frame: Frame | null;
+    try {
+      frame = dialect.decode(e.data, raw, token);
+    } catch (err) {
+      return ready.reject(err);
+    }
+    if (frame === null) return;
     if (frame.type !== "ready") return sock.onFrame(frame, at);
     sock.isolate = frame.isolate;
     sock.userId = frame.user.id;
     ready.resolve(sock);
   };
-  ws.onerror = (e) =>
+  raw.onerror = (e) =>
     ready.reject(new Error(`socket error: ${(e as ErrorEvent).message}`));
-  ws.onclose = (e) => {
+  raw.onclose = (e) => {
     ready.reject(new Error(`socket closed ${e.code} ${e.reason}`));
     closed.resolve();
   };
   return within(ready.promise, 15_000, "ready frame").catch((err) => {
-    ws.onclose = () => closed.resolve();
-    if (ws.readyState <= WebSocket.OPEN) ws.close();
+    raw.onclose = () => closed.resolve();
+    if (raw.readyState <= WebSocket.OPEN) raw.close();
     throw err;
   });
 }
@@ -69,10 +106,11 @@ export const openFailures = { count: 0, reasons: [] as string[] };
 export async function openBenchSocket(
   base: string,
   token: string,
+  opts: OpenOptions = {},
 ): Promise<BenchSocket> {
   for (let attempt = 1;; attempt++) {
     try {
-      return await connect(base, token);
+      return await connect(base, token, opts);
     } catch (err) {
       openFailures.count++;
       if (openFailures.reasons.length < 5) {

@@ -20,7 +20,7 @@ import {
   type Tally,
   until,
 } from "./fanout_tally.ts";
-import { cpuMeter, type CpuShare } from "./machine.ts";
+import { cpuMeter, cpuSeconds, type CpuShare } from "./machine.ts";
 
 /** One scenario: `rooms` rooms with `subsPerRoom` sockets each, `msgPerS` ops in total. */
 export type ScenarioConfig = {
@@ -49,6 +49,20 @@ export type Block = {
   socketsPerIsolate: Record<string, number>;
   client: CpuShare;
   server: CpuShare;
+  /** CPU seconds the server's processes (`cpuPids`) used in the timed run. */
+  serverCpuSeconds: number;
+};
+
+/** Opens one authenticated socket; the default is `openBenchSocket` with Vicinity's protocol. */
+export type Opener = (base: string, token: string) => Promise<BenchSocket>;
+
+/** The server a scenario runs against, as the load generator needs to know it. */
+export type ScenarioServer = {
+  pid: number;
+  onOp: () => void;
+  open?: Opener;
+  /** Processes whose CPU time is the server's (default: `pid`), e.g. a peer and its Redis. */
+  cpuPids?: number[];
 };
 
 /** Sends `total` ops at `msgPerS`, round-robin over senders and rooms; a bounded loop. */
@@ -109,11 +123,16 @@ async function publishAndDrain(
   return expected;
 }
 
-async function openSockets(base: string, users: TestUser[], n: number) {
+async function openSockets(
+  base: string,
+  users: TestUser[],
+  n: number,
+  open: Opener = openBenchSocket,
+) {
   return await mapLimit(
     Array.from({ length: n }, (_, i) => users[i % users.length]),
     50,
-    (u) => openBenchSocket(base, u.token),
+    (u) => open(base, u.token),
   );
 }
 
@@ -122,6 +141,9 @@ export const warmupCount = (cfg: ScenarioConfig) =>
   Math.max(cfg.rooms, Math.round(cfg.msgPerS));
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+const cpuOf = async (pids: number[]) =>
+  sum(await Promise.all(pids.map((p) => cpuSeconds(p))));
 
 /**
  * Runs one scenario on the server at `base`, calling `onOp` for each op sent (warm-up too);
@@ -132,13 +154,14 @@ export async function runScenario(
   users: TestUser[],
   roomIds: string[],
   cfg: ScenarioConfig & { workload: Workload; block: number },
-  srv: { pid: number; onOp: () => void },
+  srv: ScenarioServer,
 ): Promise<Block> {
   let t = newTally();
   const failed = openFailures.count;
   const rooms = roomIds.slice(0, cfg.rooms);
-  const socks = await openSockets(base, users, cfg.rooms * cfg.subsPerRoom);
-  const senders = await openSockets(base, users, users.length);
+  const n = cfg.rooms * cfg.subsPerRoom;
+  const socks = await openSockets(base, users, n, srv.open);
+  const senders = await openSockets(base, users, users.length, srv.open);
   try {
     const subs = await mapLimit(
       socks,
@@ -162,11 +185,14 @@ export async function runScenario(
     for (const s of subs) [s.base, s.seen] = [s.max, new Set()];
     t = newTally();
     const total = Math.round(cfg.msgPerS * cfg.durationS);
-    const [client, server] = [
+    const cpuPids = srv.cpuPids ?? [srv.pid];
+    const [client, server, cpu0] = [
       await cpuMeter("self"),
       await cpuMeter(srv.pid),
+      await cpuOf(cpuPids),
     ];
     const expected = await publishAndDrain(tag, total, cfg, io, t);
+    const serverCpuSeconds = await cpuOf(cpuPids) - cpu0;
     const cpu = { client: await client(), server: await server() };
     const perIsolate: Record<string, number> = {};
     for (const s of socks) {
@@ -190,6 +216,7 @@ export async function runScenario(
       socketOpenErrors: openFailures.reasons.slice(),
       socketsPerIsolate: perIsolate,
       ...cpu,
+      serverCpuSeconds,
     };
   } finally {
     await closeAll([...socks, ...senders]);

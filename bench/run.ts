@@ -1,18 +1,21 @@
 /**
- * `deno task bench [nearby|fanout] [--quick] [--current=<rev>]`: runs the benchmarks, prints
- * each beside its baseline, and writes bench/results/latest.json. Figures are printed, never
- * asserted. Fan-out measures the working tree's server unless `--current` names a commit.
+ * `deno task bench [nearby|fanout|peers] [--quick] [--current=<rev>]`: runs the benchmarks,
+ * prints each beside its baseline, and writes bench/results/latest.json. Figures are printed,
+ * never asserted. Fan-out measures the working tree's server unless `--current` names a
+ * commit; peers measures the working tree's server beside Node peers (ws, Socket.IO, Redis).
  */
 import { z } from "zod";
 import { runFanout } from "./fanout_bench.ts";
 import { fanoutText } from "./fanout_report.ts";
 import { loadAverage, machine } from "./machine.ts";
 import { nearbyStoresText, runNearby } from "./nearby_bench.ts";
+import { runPeers } from "./peers_bench.ts";
+import { peersText } from "./peers_report.ts";
 import { machineText, nearbyText } from "./report.ts";
 
 const ArgsSchema = z.object({
-  benches: z.array(z.enum(["nearby", "fanout"])).transform((b) =>
-    b.length ? [...new Set(b)] : ["nearby", "fanout"] as const
+  benches: z.array(z.enum(["nearby", "fanout", "peers"])).transform((b) =>
+    b.length ? [...new Set(b)] : ["nearby", "fanout", "peers"] as const
   ),
   quick: z.boolean(),
   // A git revision, exported with `git archive`; never an option-looking string.
@@ -34,7 +37,7 @@ function parseArgs(argv: string[]) {
   });
   if (unknown.length || current.length > 1 || !parsed.success) {
     console.error(
-      "usage: deno task bench [nearby|fanout]... [--quick] [--current=<rev>]",
+      "usage: deno task bench [nearby|fanout|peers]... [--quick] [--current=<rev>]",
     );
     Deno.exit(2);
   }
@@ -73,6 +76,10 @@ for (const bench of args.benches) {
       );
     }
     console.log("\n" + nearbyStoresText(r));
+  } else if (bench === "peers") {
+    const r = await runPeers({ quick: args.quick, log: progress });
+    results.peers = r;
+    console.log("\n" + peersText(r));
   } else {
     const r = await runFanout({
       quick: args.quick,

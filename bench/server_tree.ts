@@ -56,6 +56,9 @@ export async function exportTree(rev: string): Promise<ServerTree> {
 export async function workingTreeCommit(): Promise<string> {
   const head = await git(["rev-parse", "--short", "HEAD"]);
   const dirty = await git(["status", "--porcelain", "--untracked-files=no"]);
-  const outside = dirty.split("\n").some((l) => l && !/^.. bench\//.test(l));
+  // `git` trims its output, so the first line may have lost its leading space.
+  const outside = dirty.split("\n").some((l) =>
+    l && !/^\s*\S{1,2}\s+bench\//.test(l)
+  );
   return outside ? `${head}+uncommitted` : head;
 }
