@@ -18,7 +18,7 @@ import {
 } from "../db/rooms.ts";
 import type { LatLng } from "../geo/distance.ts";
 import { ROOM_GRID_M, snapToGrid } from "../geo/privacy.ts";
-import type { LocationChecks } from "./location.ts";
+import { type LocationChecks, MAX_FIX_ACCURACY_M } from "./location.ts";
 import { refuseGuest } from "./guests.ts";
 import { toUserView, type User, type Users } from "../db/users.ts";
 import { distanceM } from "../geo/distance.ts";
@@ -45,7 +45,7 @@ import type { StatsCounter } from "./stats.ts";
 import { can, isPrivate, kindOf } from "./policy.ts";
 
 /** A join needs a fix at least this precise, in metres. */
-export const MAX_JOIN_ACCURACY_M = 500;
+export const MAX_JOIN_ACCURACY_M = MAX_FIX_ACCURACY_M;
 /** At most this much of a fix's accuracy counts in the joiner's favour, in metres. */
 export const MAX_ACCURACY_SLACK_M = 100;
 
