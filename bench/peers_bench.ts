@@ -19,6 +19,7 @@ import { ensurePeerPackages, installed } from "./peers_procs.ts";
 import {
   type BenchServer,
   LABELS,
+  SERVER_KEYS,
   type ServerKey,
   startBenchServer,
 } from "./peers_servers.ts";
@@ -100,14 +101,6 @@ export type PeersResult = {
   skipped: { key: ServerKey; reason: string }[];
 };
 
-const KEYS: ServerKey[] = [
-  "vicinity",
-  "vicinity-1",
-  "ws",
-  "socketio",
-  "wsredis",
-];
-
 function figures(blocks: Block[]): PeerFigures {
   const cpu = blocks.reduce((a, b) => a + b.serverCpuSeconds, 0);
   const received = blocks.reduce((a, b) => a + b.t.received, 0);
@@ -142,14 +135,19 @@ async function block(
 }
 
 /** Which servers can run here, and why the others cannot. */
-async function available(log: (line: string) => void) {
-  const skipped: PeersResult["skipped"] = [];
-  const node = await ensurePeerPackages(log);
+async function available(
+  chosen: readonly ServerKey[],
+  log: (line: string) => void,
+) {
+  const skipped: PeersResult["skipped"] = SERVER_KEYS
+    .filter((k) => !chosen.includes(k))
+    .map((key) => ({ key, reason: "not chosen (--servers)" }));
+  const wanted = (k: ServerKey) => chosen.includes(k);
+  const peers = (["ws", "socketio", "wsredis"] as const).filter(wanted);
+  const node = peers.length ? await ensurePeerPackages(log) : null;
   if (node) {
-    for (const key of ["ws", "socketio", "wsredis"] as const) {
-      skipped.push({ key, reason: node });
-    }
-  } else if (!await installed("redis-server")) {
+    for (const key of peers) skipped.push({ key, reason: node });
+  } else if (wanted("wsredis") && !await installed("redis-server")) {
     skipped.push({
       key: "wsredis",
       reason:
@@ -157,19 +155,27 @@ async function available(log: (line: string) => void) {
     });
   }
   return {
-    keys: KEYS.filter((k) => !skipped.some((s) => s.key === k)),
+    keys: SERVER_KEYS.filter((k) => !skipped.some((s) => s.key === k)),
     skipped,
   };
 }
 
 /** Starts every server, measures idle memory one by one, then both load scenarios. */
 export async function runPeers(
-  opts: { quick: boolean; log: (line: string) => void },
+  opts: {
+    quick: boolean;
+    /** The servers to run (default: all). */
+    servers?: readonly ServerKey[];
+    log: (line: string) => void;
+  },
 ): Promise<PeersResult> {
   const plan = opts.quick ? QUICK : FULL;
   // Read before the servers start: what they load is what this names.
   const commit = await workingTreeCommit();
-  const { keys, skipped } = await available(opts.log);
+  const { keys, skipped } = await available(
+    opts.servers ?? SERVER_KEYS,
+    opts.log,
+  );
   for (const s of skipped) opts.log(`  skipped ${LABELS[s.key]}: ${s.reason}`);
   const servers: BenchServer[] = [];
   const blocks = new Map<ServerKey, { steady: Block[]; sustained: Block[] }>();

@@ -17,13 +17,17 @@ import {
 import { type Proc, startNodePeer, startRedis } from "./peers_procs.ts";
 import { startVicinity } from "./peers_vicinity.ts";
 
+/** Every server the peers bench knows, in the order it starts them. */
+export const SERVER_KEYS = [
+  "vicinity",
+  "vicinity-1",
+  "ws",
+  "socketio",
+  "wsredis",
+] as const;
+
 /** Which server: Vicinity with 2 isolates or 1, or one of the peers. */
-export type ServerKey =
-  | "vicinity"
-  | "vicinity-1"
-  | "ws"
-  | "socketio"
-  | "wsredis";
+export type ServerKey = typeof SERVER_KEYS[number];
 
 /** Labels in the report, in its order. */
 export const LABELS: Record<ServerKey, string> = {

@@ -1,8 +1,10 @@
 /**
- * `deno task bench [nearby|fanout|peers] [--quick] [--current=<rev>]`: runs the benchmarks,
+ * `deno task bench [nearby|fanout|peers] [--quick] [--current=<rev>] [--servers=a,b]`: runs
+ * the benchmarks,
  * prints each beside its baseline, and writes bench/results/latest.json. Figures are printed,
  * never asserted. Fan-out measures the working tree's server unless `--current` names a
- * commit; peers measures the working tree's server beside Node peers (ws, Socket.IO, Redis).
+ * commit; peers measures the working tree's server beside Node peers (ws, Socket.IO, Redis),
+ * or only the servers `--servers` names (e.g. `--servers=vicinity,ws`).
  */
 import { z } from "zod";
 import { runFanout } from "./fanout_bench.ts";
@@ -10,6 +12,7 @@ import { fanoutText } from "./fanout_report.ts";
 import { loadAverage, machine } from "./machine.ts";
 import { nearbyStoresText, runNearby } from "./nearby_bench.ts";
 import { runPeers } from "./peers_bench.ts";
+import { SERVER_KEYS } from "./peers_servers.ts";
 import { peersText } from "./peers_report.ts";
 import { machineText, nearbyText } from "./report.ts";
 
@@ -21,23 +24,31 @@ const ArgsSchema = z.object({
   // A git revision, exported with `git archive`; never an option-looking string.
   current: z.string().regex(/^[A-Za-z0-9_.\/~^][A-Za-z0-9_.\/~^-]{0,99}$/)
     .optional(),
+  servers: z.array(z.enum(SERVER_KEYS)).min(1).optional(),
 });
 
 const RESULTS = new URL("./results/latest.json", import.meta.url);
 
 function parseArgs(argv: string[]) {
   const current = argv.filter((a) => a.startsWith("--current="));
+  const servers = argv.filter((a) => a.startsWith("--servers="));
   const unknown = argv.filter((a) =>
-    a.startsWith("-") && a !== "--quick" && !a.startsWith("--current=")
+    a.startsWith("-") && a !== "--quick" && !a.startsWith("--current=") &&
+    !a.startsWith("--servers=")
   );
   const parsed = ArgsSchema.safeParse({
     benches: argv.filter((a) => !a.startsWith("-")),
     quick: argv.includes("--quick"),
     current: current.at(-1)?.slice("--current=".length),
+    servers: servers.at(-1)?.slice("--servers=".length).split(","),
   });
-  if (unknown.length || current.length > 1 || !parsed.success) {
+  if (
+    unknown.length || current.length > 1 || servers.length > 1 ||
+    !parsed.success
+  ) {
     console.error(
-      "usage: deno task bench [nearby|fanout|peers]... [--quick] [--current=<rev>]",
+      "usage: deno task bench [nearby|fanout|peers]... [--quick] [--current=<rev>]" +
+        ` [--servers=${SERVER_KEYS.join(",")}]`,
     );
     Deno.exit(2);
   }
@@ -77,7 +88,11 @@ for (const bench of args.benches) {
     }
     console.log("\n" + nearbyStoresText(r));
   } else if (bench === "peers") {
-    const r = await runPeers({ quick: args.quick, log: progress });
+    const r = await runPeers({
+      quick: args.quick,
+      servers: args.servers,
+      log: progress,
+    });
     results.peers = r;
     console.log("\n" + peersText(r));
   } else {

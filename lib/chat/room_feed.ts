@@ -1,12 +1,20 @@
 import type { RoomEvent } from "../db/room_log.ts";
 import { log } from "../log.ts";
 import { metrics, span } from "../shared/telemetry.ts";
+import type { WatchPool } from "./watch_pool.ts";
 
 /** Events read per KV list while a feed catches subscribers up (replays are paged). */
 export const FEED_PAGE = 500;
 
-/** Delays before a failed pump (usually a briefly locked KV file) or watch is retried. */
-const RETRY_MS = { pump: 100, watch: 1_000 };
+/**
+ * Items handed over by a commit (this isolate's, or another's over the channel) are kept
+ * until every subscriber has passed them, at most this many: the feed then delivers them
+ * without listing the log. The log stays the source of truth for everything else.
+ */
+export const FRESH_MAX = 1_024;
+
+/** Delay before a failed pump (usually a briefly locked KV file) is retried. */
+const RETRY_MS = 100;
 
 /** One event of a log as the feed hands it out: its seq and its frame, serialised once. */
 export type FeedItem = {
@@ -18,6 +26,8 @@ export type FeedItem = {
   event?: RoomEvent;
   /** The inbox.activity frame, built by the first inbox that needs it. */
   inboxText?: string;
+  /** A message.deleted: it rewrote earlier events of the log (their text is scrubbed). */
+  scrubs?: boolean;
   /** On a user's stream: a room they were added to, which their inbox starts following. */
   follow?: string;
   /** Only this user sees the event (a shadow-banned author); the others get `hidden`. */
@@ -60,28 +70,35 @@ export type LogFeed = {
   add(sub: FeedSubscriber): void;
   /** Removes a subscriber and answers how many remain. */
   remove(sub: FeedSubscriber): number;
-  /** Tells the feed the head has reached at least `seq` (0 just wakes it). */
-  hint(seq: number): void;
+  /**
+   * Tells the feed the head has reached at least `seq` (0 just wakes it). `items` are events
+   * a commit just appended, as they were committed: delivered from memory when they cover
+   * what subscribers need next, so the common case reads nothing from KV.
+   */
+  hint(seq: number, items?: FeedItem[]): void;
   /** Stops the watch and any retry; idempotent. */
   stop(): Promise<void>;
 };
 
 /**
- * Builds a log's feed. kv.watch on the head key is the source of truth; hints only wake the
- * pump sooner. Each subscriber gets seq === cursor + 1 and nothing else, so it sees every
+ * Builds a log's feed. A watch on the head key (packed with other feeds' in `watches`) is
+ * the source of truth; hints only wake the pump sooner. Each subscriber gets seq === cursor + 1 and nothing else, so it sees every
  * event exactly once, in order, however watch events coalesce or hints repeat. An event the
  * log no longer holds resyncs the subscriber instead of stalling it.
  */
-export function createLogFeed(kv: Deno.Kv, source: FeedSource): LogFeed {
+export function createLogFeed(
+  watches: WatchPool,
+  source: FeedSource,
+): LogFeed {
   const subs = new Set<FeedSubscriber>();
   const kind = source.label.startsWith("user") ? "user" : "room";
   let head = 0;
+  /** Committed items by seq, served instead of a KV list when they cover the whole range. */
+  const fresh = new Map<number, FeedItem>();
   let running = false;
   let again = false;
   let stopped = false;
   const timers = new Set<ReturnType<typeof setTimeout>>();
-  let reader: ReadableStreamDefaultReader<Deno.KvEntryMaybe<unknown>[]> | null =
-    null;
 
   function later(fn: () => unknown, ms: number) {
     const id = setTimeout(() => {
@@ -130,6 +147,37 @@ export function createLogFeed(kv: Deno.Kv, source: FeedSource): LogFeed {
     return moved;
   }
 
+  /** The events in (from, upto]: from the fresh items when all are there, else the log. */
+  function read(from: number, upto: number): FeedItem[] | Promise<FeedItem[]> {
+    const out: FeedItem[] = [];
+    for (let seq = from + 1; seq <= upto; seq++) {
+      const item = fresh.get(seq);
+      if (!item) return source.list(from, upto);
+      out.push(item);
+    }
+    return out;
+  }
+
+  /** Drops fresh items every subscriber has passed. */
+  function forget() {
+    let low = head;
+    for (const s of subs) if (s.cursor < low) low = s.cursor;
+    for (const seq of fresh.keys()) if (seq <= low) fresh.delete(seq);
+  }
+
+  function remember(items: FeedItem[]) {
+    for (const item of items) {
+      // A delete rewrites the log's earlier copies of its message: the memory's are stale.
+      if (item.scrubs) fresh.clear();
+      else fresh.set(item.seq, item);
+    }
+    // Oldest first: Map keeps insertion order, and seqs arrive ascending per commit.
+    for (const seq of fresh.keys()) {
+      if (fresh.size <= FRESH_MAX) break;
+      fresh.delete(seq);
+    }
+  }
+
   async function drain() {
     const target = head;
     const refused = new Set<FeedSubscriber>();
@@ -140,7 +188,7 @@ export function createLogFeed(kv: Deno.Kv, source: FeedSource): LogFeed {
       if (cursors.length === 0) return;
       const from = Math.min(...cursors);
       const upto = Math.min(from + FEED_PAGE, target);
-      const batch = await source.list(from, upto);
+      const batch = await read(from, upto);
       const refusedBefore = refused.size;
       const moved = offer(batch, from, upto, refused);
       if (!moved && refused.size === refusedBefore) return;
@@ -156,38 +204,25 @@ export function createLogFeed(kv: Deno.Kv, source: FeedSource): LogFeed {
         again = false;
         await span("feed.pump", { feed: kind }, drain);
       } while (again && !stopped);
+      forget();
     } catch (err) {
       log.warn("feed.pump_failed", { feed: source.label, error: String(err) });
-      if (!stopped) later(pump, RETRY_MS.pump);
+      if (!stopped) later(pump, RETRY_MS);
     } finally {
       running = false;
     }
   }
 
-  function hint(seq: number) {
+  function hint(seq: number, items?: FeedItem[]) {
+    if (items?.length && !stopped) remember(items);
     if (seq > head) head = seq;
     void pump();
   }
 
-  async function watch() {
-    try {
-      reader = kv.watch([source.headKey]).getReader();
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (stopped) return;
-        if (done) throw new Error("watch stream ended");
-        const seq = value[0].value === null
-          ? null
-          : source.headSeq(value[0].value);
-        if (seq !== null) hint(seq);
-      }
-    } catch (err) {
-      if (stopped) return;
-      log.warn("feed.watch_failed", { feed: source.label, error: String(err) });
-      later(watch, RETRY_MS.watch);
-    }
-  }
-  void watch();
+  const unwatch = watches.watch(source.headKey, (value) => {
+    const seq = value === null ? null : source.headSeq(value);
+    if (seq !== null) hint(seq);
+  });
 
   return {
     add(sub) {
@@ -199,11 +234,13 @@ export function createLogFeed(kv: Deno.Kv, source: FeedSource): LogFeed {
       return subs.size;
     },
     hint,
-    async stop() {
-      if (stopped) return;
+    stop() {
+      if (stopped) return Promise.resolve();
       stopped = true;
       for (const id of timers) clearTimeout(id);
-      await reader?.cancel().catch(() => {});
+      fresh.clear();
+      unwatch();
+      return Promise.resolve();
     },
   };
 }

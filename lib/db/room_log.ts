@@ -159,8 +159,8 @@ export function createRoomLog(
   { kv, clock }: Store,
   opts: {
     retentionMs?: number;
-    /** Told after every commit that appended events, to wake the fan-out. */
-    onAppend?: (roomId: string, seq: number) => void;
+    /** Told after every commit that appended events (as committed), to wake the fan-out. */
+    onAppend?: (roomId: string, seq: number, events: RoomEvent[]) => void;
   } = {},
 ) {
   const retentionMs = opts.retentionMs ?? DEFAULT_EVENT_RETENTION_MS;
@@ -229,7 +229,7 @@ export function createRoomLog(
                 p.mutate?.(op, events.map((e) => e.seq));
                 if (!(await op.commit()).ok) return null;
                 metrics.commitMs(performance.now() - started);
-                if (events.length) opts.onAppend?.(roomId, next.seq);
+                if (events.length) opts.onAppend?.(roomId, next.seq, events);
                 return { result: p.result, events };
               }),
           ),

@@ -65,7 +65,8 @@ export function createServices(
   const signals = silentSignals();
   const log = createRoomLog(store, {
     retentionMs: opts.eventRetentionMs,
-    onAppend: (roomId, seq) => signals.current.notify(roomId, seq),
+    onAppend: (roomId, seq, events) =>
+      signals.current.notify(roomId, seq, events),
   });
   const repos = {
     users: createUsers(store),

@@ -1,7 +1,9 @@
+import type { RoomEvent } from "../db/room_log.ts";
+
 /** What the fan-out hears from the store: a room's log moved, or a session ended. */
 export type RoomSignals = {
-  /** Events up to this seq were committed in the room; deliver them now. */
-  notify(roomId: string, seq: number): void;
+  /** Events up to this seq were committed in the room (`events` just now); deliver them. */
+  notify(roomId: string, seq: number, events?: RoomEvent[]): void;
   /** The session whose token hashes to `tokenHash` was revoked; close its sockets. */
   revoked(userId: string, tokenHash: string): void;
 };
