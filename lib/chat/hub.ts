@@ -1,5 +1,5 @@
 import { keys } from "../db/keys.ts";
-import type { RoomHead } from "../db/room_log.ts";
+import type { RoomEvent, RoomHead } from "../db/room_log.ts";
 import type { UserHead } from "../db/user_stream.ts";
 import type { User } from "../db/users.ts";
 import { log } from "../log.ts";
@@ -19,6 +19,7 @@ import {
 } from "./room_feed.ts";
 import { DEFAULT_FLOW, type FlowLimits, type Subscription } from "./session.ts";
 import { createSocketRegistry } from "./sockets.ts";
+import { createWatchPool } from "./watch_pool.ts";
 
 /** The BroadcastChannel isolates use to hint each other that a room's head moved. */
 export const ROOMS_CHANNEL = "vicinity:rooms";
@@ -31,8 +32,11 @@ export type Hub = {
   readonly presence: Presence;
   /** Typing and receipts: delivered here and, over the channel, on other isolates. */
   readonly ephemeral: Ephemeral;
-  /** Wakes the room's local feed and hints every other isolate; called after a commit. */
-  notify(roomId: string, seq: number): void;
+  /**
+   * Wakes the room's local feed and hints every other isolate; called after a commit with
+   * the events it appended, which feeds then deliver without reading them back from KV.
+   */
+  notify(roomId: string, seq: number, events?: RoomEvent[]): void;
   /** Closes a revoked session's sockets here and, over the channel, on other isolates. */
   revoked(userId: string, tokenHash: string): void;
   /** Throws 429 `too_many_connections` if one more socket would pass a cap; call it first. */
@@ -73,6 +77,7 @@ export function createHub(
   const limits: FlowLimits = { ...DEFAULT_FLOW, ...flow };
   const isolate = crypto.randomUUID().slice(0, 8);
   const feeds = new Map<string, LogFeed>();
+  const watches = createWatchPool(kv);
   const channel = broadcast ? new BroadcastChannel(ROOMS_CHANNEL) : null;
   const { clock } = services.store;
   const sockets = createSocketRegistry<Connection>({
@@ -93,12 +98,28 @@ export function createHub(
   });
   let closed = false;
 
+  /** Hands a room's feed, if this isolate has one, the events a commit appended. */
+  function wake(roomId: string, seq: number, events: unknown) {
+    const feed = feeds.get("r:" + roomId);
+    if (!feed) return;
+    let items: FeedItem[] | undefined;
+    try {
+      if (Array.isArray(events)) {
+        items = (events as RoomEvent[]).map(toFeedItem);
+      }
+    } catch (err) {
+      // The commit stands whatever happens here: the feed lists the events from the log.
+      log.warn("feed.handover_failed", { room: roomId, error: String(err) });
+    }
+    feed.hint(seq, items);
+  }
+
   // At-most-once: a lost hint costs latency, never an event (kv.watch is the truth).
   if (channel) {
     channel.onmessage = (e: MessageEvent) => {
-      const { room, seq } = (e.data ?? {}) as Record<string, unknown>;
+      const { room, seq, events } = (e.data ?? {}) as Record<string, unknown>;
       if (typeof room === "string" && typeof seq === "number") {
-        feeds.get("r:" + room)?.hint(seq);
+        wake(room, seq, events);
       }
     };
   }
@@ -161,7 +182,7 @@ export function createHub(
     if (closed) return { stop() {}, resume() {} };
     let feed = feeds.get(id);
     if (!feed) {
-      feed = createLogFeed(kv, source());
+      feed = createLogFeed(watches, source());
       feeds.set(id, feed);
     }
     const own = feed;
@@ -181,10 +202,10 @@ export function createHub(
     isolate,
     presence,
     ephemeral,
-    notify(roomId, seq) {
+    notify(roomId, seq, events) {
       if (closed) return;
-      feeds.get("r:" + roomId)?.hint(seq);
-      channel?.postMessage({ room: roomId, seq });
+      wake(roomId, seq, events);
+      channel?.postMessage({ room: roomId, seq, events });
     },
     revoked(userId, tokenHash) {
       log.debug("ws.session_revoked", { userId, isolate });
@@ -220,6 +241,7 @@ export function createHub(
       );
       await Promise.all([...feeds.values()].map((f) => f.stop()));
       feeds.clear();
+      await watches.close();
       channel?.close();
       await sockets.close();
       await presence.close();

@@ -99,7 +99,7 @@ function recorder(cursor: number, userId = "U", joinSeq = 0) {
 
 /** Wraps KV so tests can count live watches, or make watches silent (hints only). */
 function watchProbe(silent: boolean) {
-  const probe = { active: 0, opened: 0 };
+  const probe = { active: 0, opened: 0, keys: [] as Deno.KvKey[][] };
   const wrap = (kv: Deno.Kv) =>
     new Proxy(kv, {
       get(target, prop) {
@@ -110,6 +110,7 @@ function watchProbe(silent: boolean) {
         return (keys: Deno.KvKey[]) => {
           probe.active++;
           probe.opened++;
+          probe.keys.push(keys);
           const inner = target.watch(keys).getReader();
           return new ReadableStream({
             async pull(c) {
@@ -129,29 +130,62 @@ function watchProbe(silent: boolean) {
   return { probe, wrap };
 }
 
-Deno.test("hub - one watch per log, stopped when its last local subscriber leaves", async () => {
+Deno.test("hub - logs share packed watches, closed when their last local subscriber leaves", async () => {
   const { probe, wrap } = watchProbe(false);
   const { kv, owner, room, hub: make } = await setup(wrap);
   const hub = make();
+  // Watches open in a microtask, once for everything subscribed in the same tick.
+  const settled = () => Promise.resolve();
   const a = hub.subscribeRoom(room, recorder(0).sub);
   const b = hub.subscribeRoom(room, recorder(0).sub);
-  assert.equal(probe.opened, 1);
-  // A user's own stream is another log, with its own watch.
+  // A user's own stream is another log: its head key joins the same watch.
   const u = hub.subscribeUser(owner.id, recorder(0, owner.id).sub);
-  assert.equal(probe.opened, 2);
+  await settled();
+  assert.equal(probe.opened, 1);
+  assert.deepEqual(probe.keys.at(-1)?.length, 2);
   a.stop();
-  assert.equal(probe.active, 2);
+  assert.equal(probe.active, 1);
   b.stop();
   u.stop();
   assert.equal(probe.active, 0);
   // A new subscriber after the last one left opens a fresh watch.
   hub.subscribeRoom(room, recorder(0).sub);
-  assert.equal(probe.opened, 3);
+  await settled();
+  assert.equal(probe.opened, 2);
   await hub.close();
   assert.equal(probe.active, 0);
   hub.subscribeRoom(room, recorder(0).sub).stop();
-  assert.equal(probe.opened, 3, "a closed hub opens no watch");
+  await settled();
+  assert.equal(probe.opened, 2, "a closed hub opens no watch");
   kv.close();
+});
+
+Deno.test("hub - a commit's events handed to notify reach every isolate without reading the log", async () => {
+  const { probe, wrap } = watchProbe(true);
+  const { kv, room, post, services, hub: make } = await setup(wrap);
+  const [here, there] = [make({ broadcast: true }), make({ broadcast: true })];
+  const local = recorder(0);
+  const remote = recorder(0);
+  here.subscribeRoom(room, local.sub);
+  there.subscribeRoom(room, remote.sub);
+  await post(2);
+  const log = services.repos.log;
+  const events = await log.listEventsBetween(room, 0, 2);
+  let listed = 0;
+  const list = log.listEventsBetween;
+  log.listEventsBetween = (...args) => (listed++, list(...args));
+  try {
+    here.notify(room, 2, events);
+    await Promise.all([local.reached(2), remote.reached(2)]);
+    assert.deepEqual(local.got.seqs, [1, 2]);
+    assert.deepEqual(remote.got.seqs, [1, 2]);
+    assert.equal(listed, 0, "served from the events handed over");
+    assert.equal(probe.opened, 2);
+  } finally {
+    log.listEventsBetween = list;
+    await Promise.all([here.close(), there.close()]);
+    kv.close();
+  }
 });
 
 Deno.test("hub - notify wakes this isolate's feed and, over the channel, other isolates'", async () => {
