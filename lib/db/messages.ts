@@ -14,6 +14,15 @@ export const MESSAGE_PAGE_MAX = 200;
 /** A send's idempotency record lives this long: retries come within seconds, not days. */
 export const CLIENT_ID_TTL_MS = 24 * 3_600_000;
 
+/** Mentioned members one message notifies; each one's stream head is checked in its commit. */
+const MAX_MENTIONS = 5;
+
+/**
+ * Checked gates one send may carry: a commit checks at most 10 entries, and the room's head
+ * and up to MAX_MENTIONS stream heads take the rest.
+ */
+export const MAX_CHECKED_GATES = 9 - MAX_MENTIONS;
+
 /** What a new message needs besides its room. */
 export type NewMessage = {
   author: AuthorView;
@@ -23,7 +32,10 @@ export type NewMessage = {
   threadRoot?: number;
   /** Ids of mentioned members to notify (deduplicated, the author excluded, at most 5). */
   mentions: string[];
-  /** Keys read with the head that may refuse the send or change with it (a DM's request, slow mode). */
+  /**
+   * Keys read with the head that may refuse the send or change with it (a DM's request, slow
+   * mode, rate limits), decided in this order.
+   */
   gates?: MessageGate[];
   /** A shadow-banned author's message: stored and shown to them alone. */
   shadow?: boolean;
@@ -35,6 +47,12 @@ export type NewMessage = {
  */
 export type MessageGate = {
   key: Deno.KvKey;
+  /**
+   * Whether the commit checks the key's entry: needed when anything but this room's log
+   * writes it (a user's rate counter moves with their sends in other rooms). Otherwise the
+   * room's head check covers it. At most MAX_CHECKED_GATES per send.
+   */
+  checked?: boolean;
   decide(
     value: unknown,
     now: number,
@@ -43,16 +61,64 @@ export type MessageGate = {
 
 type ClientRecord = { seq: number; expiresAt: number } | number;
 
+/** Decides every gate on its entry, in order; the first refusal throws. */
+function decideGates(
+  gates: MessageGate[],
+  entries: Deno.KvEntryMaybe<unknown>[],
+  now: number,
+) {
+  return {
+    decided: gates.map((g, i) => g.decide(entries[i].value, now)),
+    checks: entries.filter((_, i) => gates[i].checked),
+  };
+}
+
+/** Stores what each gate decided under its key: a value, a deletion, or nothing. */
+function writeGates(
+  op: Deno.AtomicOperation,
+  gates: MessageGate[],
+  decided: ReturnType<MessageGate["decide"]>[],
+) {
+  decided.forEach((g, i) => {
+    if (g.set === null) op.delete(gates[i].key);
+    else if (g.set !== undefined) {
+      op.set(gates[i].key, g.set, { expireIn: g.expireIn });
+    }
+  });
+}
+
 /** The messages repository: sends, reads and history, all through the room log. */
 export function createMessages({ kv, newId }: Store, log: RoomLog) {
   async function getMessage(roomId: string, seq: number) {
     return (await kv.get<Message>(keys.message(roomId, seq))).value;
   }
 
-  /** The thread root a reply joins: replying to a reply joins its root. */
+  /**
+   * The thread root a reply joins, from the replied-to message read in the send's commit:
+   * replying to a reply joins its root. 404 for no such message, 409 for a deleted root.
+   */
   async function rootOf(roomId: string, m: Message | null) {
-    if (m?.threadRoot) return await getMessage(roomId, m.threadRoot);
-    return m;
+    // Messages change only through the room's log: the head check covers this read too.
+    const root = m?.threadRoot ? await getMessage(roomId, m.threadRoot) : m;
+    if (!root) throw notFound("Message");
+    if (root.deleted) {
+      throw conflict("message_deleted", "That message was deleted");
+    }
+    return root;
+  }
+
+  /** The message a repeated (author, clientId) created, while its record lives. */
+  async function originalOf(
+    roomId: string,
+    prior: ClientRecord | null,
+    now: number,
+  ) {
+    if (prior === null) return null;
+    if (typeof prior !== "number" && prior.expiresAt <= now) return null;
+    return await getMessage(
+      roomId,
+      typeof prior === "number" ? prior : prior.seq,
+    );
   }
 
   async function page(
@@ -105,39 +171,40 @@ export function createMessages({ kv, newId }: Store, log: RoomLog) {
         input.author.id,
         input.clientId,
       );
-      const root = input.threadRoot
-        ? await rootOf(roomId, await getMessage(roomId, input.threadRoot))
-        : null;
-      if (input.threadRoot && !root) throw notFound("Message");
       const shadow = input.shadow === true;
       // A shadow message notifies nobody and moves nothing anyone else sees.
       const mentions = shadow ? [] : [...new Set(input.mentions)]
-        .filter((id) => id !== input.author.id).slice(0, 5);
+        .filter((id) => id !== input.author.id).slice(0, MAX_MENTIONS);
       const gates = input.gates ?? [];
+      if (gates.filter((g) => g.checked).length > MAX_CHECKED_GATES) {
+        throw new Error(`A send checks at most ${MAX_CHECKED_GATES} gates`);
+      }
+      const replied = input.threadRoot ?? null;
+      // Entries: the client record, the replied-to message, mention heads, then gates.
+      const first = replied ? 2 : 1;
       const { result } = await log.change<
         { message: Message; created: boolean }
       >(roomId, [
         clientKey,
-        ...(root ? [keys.message(roomId, root.seq)] : []),
+        ...(replied ? [keys.message(roomId, replied)] : []),
         ...mentions.map((id) => keys.userHead(id)),
         ...gates.map((g) => g.key),
       ], async ({ entries, now, nextSeq, head }) => {
         const prior = entries[0].value as ClientRecord | null;
-        const priorSeq = typeof prior === "number" ? prior : prior?.seq;
-        if (
-          priorSeq !== undefined &&
-          (typeof prior === "number" || prior!.expiresAt > now)
-        ) {
-          const original = await getMessage(roomId, priorSeq);
-          if (original) return { done: { message: original, created: false } };
-        }
-        const rootNow = root ? entries[1].value as Message | null : null;
-        if (root && (!rootNow || rootNow.deleted)) {
-          throw conflict("message_deleted", "That message was deleted");
-        }
-        // Gate keys are only written through this room's log, so the head check covers them.
-        const gateEntries = entries.slice(entries.length - gates.length);
-        const gated = gates.map((g, i) => g.decide(gateEntries[i].value, now));
+        const original = await originalOf(roomId, prior, now);
+        if (original) return { done: { message: original, created: false } };
+        const rootNow = replied
+          ? await rootOf(roomId, entries[1].value as Message | null)
+          : null;
+        const heads = entries.slice(
+          first,
+          first + mentions.length,
+        ) as Deno.KvEntryMaybe<UserHead>[];
+        const gated = decideGates(
+          gates,
+          entries.slice(first + mentions.length),
+          now,
+        );
         const message: Message = {
           id: newId(),
           roomId,
@@ -158,12 +225,6 @@ export function createMessages({ kv, newId }: Store, log: RoomLog) {
           editSeqs: [],
           ...(shadow ? { shadow: true } : { n: (head.messageCount ?? 0) + 1 }),
         };
-        const heads = entries.slice(
-          root ? 2 : 1,
-          (root ? 2 : 1) + mentions.length,
-        ) as Deno.KvEntryMaybe<
-          UserHead
-        >[];
         // A shadow reply stays in the thread's index (its author sees it) but counts for nobody.
         const updatedRoot = rootNow && !shadow && {
           ...rootNow,
@@ -174,7 +235,7 @@ export function createMessages({ kv, newId }: Store, log: RoomLog) {
         return {
           result: { message, created: true },
           touch: !shadow,
-          checks: heads,
+          checks: [...heads, ...gated.checks],
           events: [
             { kind: "message.new", message, ...onlyFor },
             ...(updatedRoot
@@ -185,7 +246,7 @@ export function createMessages({ kv, newId }: Store, log: RoomLog) {
                 lastReplyAt: now,
               }]
               : []),
-            ...gated.flatMap((g) => g.events ?? []),
+            ...gated.decided.flatMap((g) => g.events ?? []),
           ],
           mutate(op) {
             op.set(keys.message(roomId, message.seq), message)
@@ -205,12 +266,7 @@ export function createMessages({ kv, newId }: Store, log: RoomLog) {
                 n: message.n ?? head.messageCount ?? 0,
                 at: now,
               });
-            gated.forEach((g, i) => {
-              if (g.set === null) op.delete(gates[i].key);
-              else if (g.set !== undefined) {
-                op.set(gates[i].key, g.set, { expireIn: g.expireIn });
-              }
-            });
+            writeGates(op, gates, gated.decided);
             if (updatedRoot) {
               op.set(keys.message(roomId, updatedRoot.seq), updatedRoot);
             }

@@ -1,6 +1,7 @@
 import { rateLimited } from "../shared/errors.ts";
 import { metrics } from "../shared/telemetry.ts";
 import { keys } from "./keys.ts";
+import type { MessageGate } from "./messages.ts";
 import { retryCommit, type Store } from "./store.ts";
 
 /** A limit: at most `max` hits per `windowMs` for one subject. */
@@ -24,6 +25,39 @@ type Streak = { failures: number; lastAt: number };
 
 const toSeconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
+/** The start of the fixed window of `limit` that holds `now`. */
+export const windowStartOf = (limit: Limit, now: number) =>
+  now - (now % limit.windowMs);
+
+/** One more hit on a window: the count to store, or a refusal with the seconds left. */
+export type HitDecision =
+  | { refused: false; count: number; expireIn: number }
+  | { refused: true; retryAfterS: number };
+
+/**
+ * The fixed-window rule, for every counter: one more hit on a window holding `count` passes
+ * up to `max`; past it the hit is refused and nothing is stored, so a flood costs reads only.
+ */
+export function decideHit(
+  limit: Limit,
+  windowStart: number,
+  count: number | null,
+  now: number,
+): HitDecision {
+  const next = (count ?? 0) + 1;
+  if (next > limit.max) {
+    const retryAfterS = toSeconds(windowStart + limit.windowMs - now);
+    return { refused: true, retryAfterS };
+  }
+  return { refused: false, count: next, expireIn: limit.windowMs * 2 };
+}
+
+/** The 429 for a refused hit, counted in the telemetry by bucket. */
+function refusal(limit: Limit, retryAfterS: number) {
+  metrics.rateLimited(limit.bucket);
+  return rateLimited(retryAfterS);
+}
+
 /** How long after the last attempt a streak of `failures` must wait before the next. */
 export function backoffWaitMs(backoff: Backoff, failures: number): number {
   if (failures < backoff.free) return 0;
@@ -35,35 +69,50 @@ export function backoffWaitMs(backoff: Backoff, failures: number): number {
 
 /** Fixed-window counters and failure streaks in KV, so limits hold across every isolate. */
 export function createRateLimits({ kv, clock }: Store) {
-  /** Counts one hit; the count answered never exceeds max + 1, since past max nothing is written. */
-  async function bump(limit: Limit, subject: string) {
+  /** Counts one hit in its own checked commit; past max nothing is written. */
+  async function bump(limit: Limit, subject: string): Promise<HitDecision> {
     const now = clock.now();
-    const windowStart = now - (now % limit.windowMs);
+    const windowStart = windowStartOf(limit, now);
     const key = keys.rateLimit(limit.bucket, subject, windowStart);
-    const count = await retryCommit("rate limit", async () => {
+    return await retryCommit("rate limit", async () => {
       const entry = await kv.get<number>(key);
-      const next = (entry.value ?? 0) + 1;
-      // Past the limit nothing is written, so a flood costs reads only.
-      if (next > limit.max) return next;
+      const hit = decideHit(limit, windowStart, entry.value, now);
+      if (hit.refused) return hit;
       const res = await kv.atomic().check(entry)
-        .set(key, next, { expireIn: limit.windowMs * 2 })
+        .set(key, hit.count, { expireIn: hit.expireIn })
         .commit();
-      return res.ok ? next : null;
+      return res.ok ? hit : null;
     });
-    return {
-      count,
-      retryAfterS: toSeconds(windowStart + limit.windowMs - now),
-    };
   }
 
   return {
     /** Counts one hit for a subject; throws RateLimited (429) once the window is full. */
     async hit(limit: Limit, subject: string): Promise<void> {
-      const { count, retryAfterS } = await bump(limit, subject);
-      if (count > limit.max) {
-        metrics.rateLimited(limit.bucket);
-        throw rateLimited(retryAfterS);
-      }
+      const hit = await bump(limit, subject);
+      if (hit.refused) throw refusal(limit, hit.retryAfterS);
+    },
+
+    /**
+     * The same hit as a send's gate: the window's counter is read with the room's head,
+     * decided in the send's plan and bumped in its commit, so a refused send writes nothing.
+     */
+    gate(limit: Limit, subject: string): MessageGate {
+      const windowStart = windowStartOf(limit, clock.now());
+      return {
+        key: keys.rateLimit(limit.bucket, subject, windowStart),
+        // Sends in the subject's other rooms move this counter too.
+        checked: true,
+        decide(value, now) {
+          const hit = decideHit(
+            limit,
+            windowStart,
+            value as number | null,
+            now,
+          );
+          if (hit.refused) throw refusal(limit, hit.retryAfterS);
+          return { set: hit.count, expireIn: hit.expireIn };
+        },
+      };
     },
 
     /** Counts one hit for a subject and never throws, for limits that slow rather than stop. */
@@ -73,11 +122,10 @@ export function createRateLimits({ kv, clock }: Store) {
 
     /** Whether a subject's current window already holds `max` hits. */
     async isFull(limit: Limit, subject: string): Promise<boolean> {
-      const now = clock.now();
       const key = keys.rateLimit(
         limit.bucket,
         subject,
-        now - (now % limit.windowMs),
+        windowStartOf(limit, clock.now()),
       );
       return ((await kv.get<number>(key)).value ?? 0) >= limit.max;
     },

@@ -113,6 +113,32 @@ export function createChatService(
     ).slice(0, MAX_NOTIFIED_MENTIONS);
   }
 
+  /**
+   * The room and the sender's role, refusing anyone who may not post there now (in this
+   * order: membership, the right to post or announce, an ended room, the DM's rules).
+   */
+  async function mayPost(
+    user: User,
+    roomId: string,
+    category: MessageCategory,
+  ) {
+    const { room, role } = await rooms.requireMember(user, roomId);
+    const kind = kindOf(room);
+    if (!can(kind, role, "post")) {
+      throw forbidden("not_allowed", "You cannot post in this room");
+    }
+    if (category === "announcement" && !can(kind, role, "announce")) {
+      throw forbidden("not_allowed", "Only room admins can announce");
+    }
+    rooms.requireOpen(room);
+    return { room, role, direct: await gateFor(user, room) };
+  }
+
+  /** Read fresh: a socket's user was loaded when it connected, before any shadow ban. */
+  async function isShadowBanned(userId: string) {
+    return (await kv.get<User>(keys.user(userId))).value?.shadowBanned === true;
+  }
+
   return {
     /**
      * Sends a message as a member; a reply joins its root's thread, an announcement needs the
@@ -120,32 +146,32 @@ export function createChatService(
      * original (created=false).
      */
     async sendMessage(user: User, roomId: string, input: SendMessageInput) {
-      const { room, role } = await rooms.requireMember(user, roomId);
-      const kind = kindOf(room);
       const category = input.category ?? "social";
-      if (!can(kind, role, "post")) {
-        throw forbidden("not_allowed", "You cannot post in this room");
-      }
-      if (category === "announcement" && !can(kind, role, "announce")) {
-        throw forbidden("not_allowed", "Only room admins can announce");
-      }
-      rooms.requireOpen(room);
-      const direct = await gateFor(user, room);
-      const slow = room.slowModeS && !can(kind, role, "slow_mode")
+      // The reads before the commit start together; only the room's own checks refuse.
+      const [{ room, role, direct }, shadow, mentions] = await Promise.all([
+        mayPost(user, roomId, category),
+        isShadowBanned(user.id),
+        resolveMentions(roomId, input.text, user),
+      ]);
+      const slow = room.slowModeS && !can(kindOf(room), role, "slow_mode")
         ? [slowGate(user, roomId, room.slowModeS)]
         : [];
-      await limits.hit(LIMITS.send, user.id);
-      // Read fresh: a socket's user was loaded when it connected, before any shadow ban.
-      const shadow = (await kv.get<User>(keys.user(user.id))).value
-        ?.shadowBanned === true;
       const { message, created } = await messages.createMessage(roomId, {
         author: authorOf(user),
         text: input.text,
         clientId: input.clientId,
         category,
         threadRoot: input.threadRoot,
-        mentions: await resolveMentions(roomId, input.text, user),
-        gates: [memberGate(user, room), ...(direct ? [direct] : []), ...slow],
+        mentions,
+        // The rate limit is counted in the send's commit: a refused or repeated send is free.
+        gates: [
+          limits.gate(LIMITS.send, user.id),
+          // A guest (an embedded room's visitor) also has a stricter limit of its own.
+          ...(user.guest ? [limits.gate(LIMITS.guestSend, user.id)] : []),
+          memberGate(user, room),
+          ...(direct ? [direct] : []),
+          ...slow,
+        ],
         shadow,
       });
       if (created && !message.shadow) onSent(message);

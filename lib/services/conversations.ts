@@ -204,8 +204,6 @@ export function createConversationService(deps: {
      * request rules (one message until accepted; a reply accepts) and blocks.
      */
     async sendGate(user: User, room: Room): Promise<MessageGate | undefined> {
-      // Every send (HTTP or socket) passes here first: a guest's stricter limit is kept here.
-      if (user.guest) await limits.hit(LIMITS.guestSend, user.id);
       if (kindOf(room) !== "direct" || !("pair" in room) || !room.pair) {
         return undefined;
       }
