@@ -14,9 +14,12 @@ if (dir && gc) {
     gc();
     gc();
     const { heapUsed, external } = Deno.memoryUsage();
+    // Written aside, then renamed: the bench never reads a half-written file.
+    const file = `${dir}/mem-${isolate}.json`;
     Deno.writeTextFileSync(
-      `${dir}/mem-${isolate}.json`,
+      file + ".tmp",
       JSON.stringify({ at: Date.now(), heapUsed, external }),
     );
+    Deno.renameSync(file + ".tmp", file);
   });
 }

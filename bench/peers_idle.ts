@@ -48,6 +48,7 @@ async function collectGarbage(s: BenchServer): Promise<number> {
     await sleep(50);
     const figures = [];
     for await (const e of Deno.readDir(s.gcDir)) {
+      if (!e.name.endsWith(".json")) continue; // a probe's file being written
       const f = JSON.parse(await Deno.readTextFile(`${s.gcDir}/${e.name}`));
       if (f.at >= since) figures.push(f.heapUsed + f.external);
     }

@@ -6,7 +6,7 @@
  * Frames carry a message view of the same shape and size as Vicinity's.
  */
 import { randomBytes } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
 /**
@@ -161,10 +161,13 @@ function installGcProbe() {
     globalThis.gc();
     globalThis.gc();
     const { heapUsed, external } = process.memoryUsage();
+    // Written aside, then renamed: the bench never reads a half-written file.
+    const file = `${dir}/mem-node.json`;
     writeFileSync(
-      `${dir}/mem-node.json`,
+      file + ".tmp",
       JSON.stringify({ at: Date.now(), heapUsed, external }),
     );
+    renameSync(file + ".tmp", file);
   });
 }
 
