@@ -12,24 +12,42 @@ export type FrameBucket = {
   take(): boolean;
 };
 
+const monotonicMs = () => performance.now();
+
+/** The bucket's state lives in one object and `take` on its prototype. */
+class TokenBucket implements FrameBucket {
+  readonly #burst: number;
+  readonly #perSecond: number;
+  readonly #now: () => number;
+  #tokens: number;
+  #at: number;
+
+  constructor(burst: number, perSecond: number, now: () => number) {
+    this.#burst = burst;
+    this.#perSecond = perSecond;
+    this.#now = now;
+    this.#tokens = burst;
+    this.#at = now();
+  }
+
+  take(): boolean {
+    const t = this.#now();
+    const refill = ((t - this.#at) * this.#perSecond) / 1_000;
+    this.#tokens = Math.min(this.#burst, this.#tokens + refill);
+    this.#at = t;
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+}
+
 /** Builds a socket's frame bucket; `now` is in milliseconds and only ever compared. */
 export function createFrameBucket(
   burst = FRAME_BURST,
   perSecond = FRAMES_PER_SECOND,
-  now: () => number = () => performance.now(),
+  now: () => number = monotonicMs,
 ): FrameBucket {
-  let tokens = burst;
-  let at = now();
-  return {
-    take() {
-      const t = now();
-      tokens = Math.min(burst, tokens + ((t - at) * perSecond) / 1_000);
-      at = t;
-      if (tokens < 1) return false;
-      tokens -= 1;
-      return true;
-    },
-  };
+  return new TokenBucket(burst, perSecond, now);
 }
 
 /** Open sockets one isolate accepts per user and per client address. */

@@ -22,6 +22,12 @@ export type RevocationOptions = {
   intervalMs?: number;
 };
 
+/** The sockets signed in with one token: most often one, so a set only once there are two. */
+type Held<C> = C | Set<C>;
+
+const each = <C>(held: Held<C>): Iterable<C> =>
+  held instanceof Set ? held : [held];
+
 /**
  * Closes the sockets of revoked sessions. Sockets are indexed by the SHA-256 hash of the
  * token that signed them in (never the token). A revocation closes them here at once and
@@ -31,7 +37,7 @@ export type RevocationOptions = {
 export function createRevocation<C extends Closable>(
   { kv, clock, broadcast, intervalMs = REVALIDATE_MS }: RevocationOptions,
 ) {
-  const bySession = new Map<string, Set<C>>();
+  const bySession = new Map<string, Held<C>>();
   const channel = broadcast ? new BroadcastChannel(SESSIONS_CHANNEL) : null;
   let timer: ReturnType<typeof setInterval> | undefined;
   let sweeping: Promise<void> | null = null;
@@ -41,7 +47,7 @@ export function createRevocation<C extends Closable>(
     const conns = bySession.get(tokenHash);
     if (!conns) return;
     bySession.delete(tokenHash);
-    for (const conn of conns) conn.end(CLOSE.policy, reason);
+    for (const conn of each(conns)) conn.end(CLOSE.policy, reason);
     idle();
   }
 
@@ -85,15 +91,19 @@ export function createRevocation<C extends Closable>(
     /** Indexes a signed-in socket under its session. */
     track(conn: C, tokenHash: string) {
       if (closed) return;
-      const conns = bySession.get(tokenHash) ?? new Set<C>();
-      bySession.set(tokenHash, conns.add(conn));
+      const held = bySession.get(tokenHash);
+      if (held === undefined) bySession.set(tokenHash, conn);
+      else if (held instanceof Set) held.add(conn);
+      else if (held !== conn) bySession.set(tokenHash, new Set([held, conn]));
       timer ??= setInterval(tick, intervalMs);
     },
     /** Forgets a socket that closed. */
     untrack(conn: C, tokenHash: string) {
-      const conns = bySession.get(tokenHash);
-      if (!conns?.delete(conn)) return;
-      if (conns.size === 0) bySession.delete(tokenHash);
+      const held = bySession.get(tokenHash);
+      if (held instanceof Set) {
+        if (!held.delete(conn) || held.size > 0) return;
+      } else if (held !== conn) return;
+      bySession.delete(tokenHash);
       idle();
     },
     /** Closes a revoked session's sockets here and hints every other isolate. */

@@ -32,6 +32,12 @@ export const CLOSE_QUIET_MS = 100;
 /** A client that never stops sending is closed anyway after this long (it may see 1006). */
 export const CLOSE_LINGER_MS = 1_000;
 
+const OPEN = WebSocket.OPEN;
+
+// The most bytes `text` can add to a socket's buffer: a UTF-16 unit is at most 3 bytes of
+// UTF-8 (a surrogate pair, 2 units, is 4), and Deno's `bufferedAmount` counts payloads only.
+const maxBytesOf = (text: string) => text.length * 3;
+
 /** Says whether a socket may sign in as `user`: null, or why not (e.g. too many sockets). */
 export type OnAuth = (
   user: User,
@@ -65,7 +71,7 @@ export type Session = {
   /** SHA-256 of the token the socket signed in with (never the token), if any. */
   tokenHash: string | null;
   /** Room id → its subscription. */
-  subs: Map<string, Subscription>;
+  readonly subs: Map<string, Subscription>;
   /** Whether the socket is open and not closing; handlers check it after every await. */
   isOpen(): boolean;
   send(frame: ServerFrame): void;
@@ -73,10 +79,10 @@ export type Session = {
   end(code: number, reason: string): void;
   /** Notes that a frame arrived, so a pending close keeps waiting for quiet. */
   heard(): void;
-  /** Sends a feed event unless the socket is backed up; false means "offer it again later". */
-  deliver(item: FeedItem): boolean;
-  /** Sends an already serialised frame (shared by many sockets); dropped when backed up. */
-  sendText(text: string): void;
+  /** Sends a feed event unless backed up; false means "offer it again later". Bound. */
+  readonly deliver: (item: FeedItem) => boolean;
+  /** Sends a frame serialised once for many sockets; dropped when backed up. Bound. */
+  readonly sendText: (text: string) => void;
   /** The user's own notification stream subscription, if any. */
   userSub: Subscription | null;
   /** The inbox's followers of the user's rooms, if subscribed. */
@@ -85,123 +91,209 @@ export type Session = {
   status: "online" | "away" | "dnd";
   /** Signs the socket in and sends `ready`, unless `onAuth` refuses (error frame, 1008). */
   authenticated(user: User, tokenHash: string | null): void;
-  /** Stops the backpressure and close timers; idempotent. */
+  /** Stops the backpressure and close timers and every subscription; idempotent. */
   dispose(): void;
 };
 
-/** Builds the session object handlers act on: sending, closing, delivery with backpressure. */
-export function createSession(
-  socket: WebSocket,
-  opts: {
-    user: User | null;
-    tokenHash?: string | null;
-    isolate: string;
-    flow: FlowLimits;
-  },
-  onAuth: OnAuth,
-): Session {
-  const { maxBufferedBytes, slowCloseMs } = opts.flow;
-  let closing = false;
-  let lastHeard = -Infinity;
-  let linger: ReturnType<typeof setTimeout> | undefined;
-  const open = () => !closing && socket.readyState === WebSocket.OPEN;
-  let poll: ReturnType<typeof setInterval> | undefined;
+/** Options of createSession. */
+export type SessionOptions = {
+  user: User | null;
+  tokenHash?: string | null;
+  isolate: string;
+  flow: FlowLimits;
+};
 
-  function closeNow(code: number, reason: string) {
-    linger = undefined;
-    if (socket.readyState > WebSocket.OPEN) return;
+/**
+ * One socket's session. Its methods live on the prototype and its map and bound callbacks
+ * are made on first use, so an idle signed-in socket costs one object; a connection extends
+ * it rather than holding one (connection.ts).
+ */
+export class SocketSession implements Session {
+  user: User | null;
+  embedOrigin: string | null;
+  tokenHash: string | null;
+  userSub: Subscription | null = null;
+  inbox: Session["inbox"] = null;
+  status: Session["status"] = "online";
+  readonly #socket: WebSocket;
+  readonly #isolate: string;
+  readonly #flow: FlowLimits;
+  readonly #onAuth: OnAuth | undefined;
+  #subs: Map<string, Subscription> | undefined;
+  #deliver: Session["deliver"] | undefined;
+  #sendText: Session["sendText"] | undefined;
+  #closing = false;
+  // Whole milliseconds: a small integer is stored in the object, a fraction in a box of its own.
+  #lastHeard = -CLOSE_QUIET_MS;
+  #linger: ReturnType<typeof setTimeout> | undefined;
+  #poll: ReturnType<typeof setInterval> | undefined;
+  /**
+   * Bytes that may still be sent before `bufferedAmount` must be read again: what was below
+   * the limit at the last read, less an upper bound of every byte sent since. The buffer only
+   * grows by sends, so while a frame fits, the buffer is known to be under the limit.
+   */
+  #headroom = 0;
+
+  constructor(socket: WebSocket, opts: SessionOptions, onAuth?: OnAuth) {
+    this.#socket = socket;
+    this.#isolate = opts.isolate;
+    this.#flow = opts.flow;
+    this.#onAuth = onAuth;
+    this.user = opts.user;
+    this.tokenHash = opts.tokenHash ?? null;
+    this.embedOrigin = embedOrigins.get(socket) ?? null;
+  }
+
+  get subs(): Map<string, Subscription> {
+    return this.#subs ??= new Map();
+  }
+
+  get deliver(): Session["deliver"] {
+    return this.#deliver ??= (item) => this.#offer(item.text);
+  }
+
+  get sendText(): Session["sendText"] {
+    return this.#sendText ??= (text) => {
+      // Ephemeral frames (typing, presence, receipts) are dropped, not queued, when backed up.
+      if (this.isOpen() && this.#hasRoom(text)) this.#write(text);
+    };
+  }
+
+  isOpen(): boolean {
+    return !this.#closing && this.#socket.readyState === OPEN;
+  }
+
+  send(frame: ServerFrame): void {
+    if (this.isOpen()) this.#write(JSON.stringify(frame));
+  }
+
+  end(code: number, reason: string): void {
+    if (this.#closing || this.#socket.readyState > OPEN) return;
+    this.#closing = true;
+    this.#closeWhenQuiet(code, reason, performance.now());
+  }
+
+  heard(): void {
+    this.#lastHeard = Math.ceil(performance.now());
+  }
+
+  authenticated(user: User, tokenHash: string | null): void {
+    const refused = this.admit(user, tokenHash);
+    if (refused) {
+      this.send(errorFrame(refused, {}));
+      return this.end(CLOSE.policy, refused.code.replaceAll("_", " "));
+    }
+    this.user = user;
+    this.tokenHash = tokenHash;
+    this.send({
+      type: "ready",
+      user: toUserView(user),
+      isolate: this.#isolate,
+    });
+  }
+
+  dispose(): void {
+    this.#stopPoll();
+    clearTimeout(this.#linger);
+    this.#linger = undefined;
+    for (const sub of this.#subs?.values() ?? []) sub.stop();
+    this.#subs?.clear();
+    this.userSub?.stop();
+    this.userSub = null;
+    this.inbox?.stop();
+    this.inbox = null;
+  }
+
+  /** Whether `user` may sign in on this socket: null, or why not. */
+  protected admit(
+    user: User,
+    tokenHash: string | null,
+  ): AppError | null | void {
+    return this.#onAuth?.(user, tokenHash);
+  }
+
+  // Paused subscriptions keep their cursors, so resuming (or reconnecting) loses nothing.
+  #offer(text: string): boolean {
+    if (!this.isOpen()) return true;
+    if (this.#poll !== undefined || !this.#hasRoom(text)) {
+      this.#pause();
+      return false;
+    }
+    this.#write(text);
+    return true;
+  }
+
+  /** Whether the buffer is at most the limit, reading it only when `text` may not fit. */
+  #hasRoom(text: string): boolean {
+    if (maxBytesOf(text) <= this.#headroom) return true;
+    return this.#measure() <= this.#flow.maxBufferedBytes;
+  }
+
+  /** Reads the socket's buffer (an op call in Deno) and resets the headroom from it. */
+  #measure(): number {
+    const buffered = this.#socket.bufferedAmount;
+    this.#headroom = this.#flow.maxBufferedBytes - buffered;
+    return buffered;
+  }
+
+  /** Every send goes through here, so the headroom stays an upper bound. */
+  #write(text: string): void {
+    this.#headroom -= maxBytesOf(text);
+    this.#socket.send(text);
+  }
+
+  #pause(): void {
+    if (this.#poll !== undefined) return;
+    const since = Date.now();
+    this.#poll = setInterval(() => this.#checkDrained(since), POLL_MS);
+  }
+
+  #checkDrained(since: number): void {
+    if (!this.isOpen()) return this.#stopPoll();
+    const { maxBufferedBytes, slowCloseMs } = this.#flow;
+    if (this.#measure() <= maxBufferedBytes / 2) {
+      this.#stopPoll();
+      for (const sub of this.#subs?.values() ?? []) sub.resume();
+      this.userSub?.resume();
+    } else if (Date.now() - since > slowCloseMs) {
+      this.#stopPoll();
+      this.end(CLOSE.slow, "too slow; resubscribe with after");
+    }
+  }
+
+  #stopPoll(): void {
+    clearInterval(this.#poll);
+    this.#poll = undefined;
+  }
+
+  #closeWhenQuiet(code: number, reason: string, since: number): void {
+    const quiet = performance.now() - this.#lastHeard;
+    const lingered = performance.now() - since >= CLOSE_LINGER_MS;
+    if (quiet >= CLOSE_QUIET_MS || lingered) {
+      return this.#closeNow(code, reason);
+    }
+    this.#linger = setTimeout(
+      () => this.#closeWhenQuiet(code, reason, since),
+      CLOSE_QUIET_MS - quiet,
+    );
+  }
+
+  #closeNow(code: number, reason: string): void {
+    this.#linger = undefined;
+    if (this.#socket.readyState > OPEN) return;
     try {
-      socket.close(code, reason);
+      this.#socket.close(code, reason);
     } catch (err) {
       log.warn("ws.close_failed", { error: String(err) });
     }
   }
+}
 
-  function stopPoll() {
-    clearInterval(poll);
-    poll = undefined;
-  }
-
-  // Paused subscriptions keep their cursors, so resuming (or reconnecting) loses nothing.
-  function pause() {
-    if (poll !== undefined) return;
-    const since = Date.now();
-    poll = setInterval(() => {
-      if (!open()) return stopPoll();
-      if (socket.bufferedAmount <= maxBufferedBytes / 2) {
-        stopPoll();
-        for (const sub of session.subs.values()) sub.resume();
-        session.userSub?.resume();
-      } else if (Date.now() - since > slowCloseMs) {
-        stopPoll();
-        session.end(CLOSE.slow, "too slow; resubscribe with after");
-      }
-    }, POLL_MS);
-  }
-
-  const session: Session = {
-    user: opts.user,
-    embedOrigin: embedOrigins.get(socket) ?? null,
-    tokenHash: opts.tokenHash ?? null,
-    subs: new Map(),
-    isOpen: open,
-    send(frame) {
-      if (open()) socket.send(JSON.stringify(frame));
-    },
-    end(code, reason) {
-      if (closing || socket.readyState > WebSocket.OPEN) return;
-      closing = true;
-      const since = performance.now();
-      const attempt = () => {
-        const quiet = performance.now() - lastHeard;
-        if (quiet >= CLOSE_QUIET_MS) return closeNow(code, reason);
-        if (performance.now() - since >= CLOSE_LINGER_MS) {
-          return closeNow(code, reason);
-        }
-        linger = setTimeout(attempt, CLOSE_QUIET_MS - quiet);
-      };
-      attempt();
-    },
-    heard() {
-      lastHeard = performance.now();
-    },
-    deliver(item) {
-      if (!open()) return true;
-      if (poll !== undefined || socket.bufferedAmount > maxBufferedBytes) {
-        pause();
-        return false;
-      }
-      socket.send(item.text);
-      return true;
-    },
-    sendText(text) {
-      // Ephemeral frames (typing, presence, receipts) are dropped, not queued, when backed up.
-      if (open() && socket.bufferedAmount <= maxBufferedBytes) {
-        socket.send(text);
-      }
-    },
-    userSub: null,
-    inbox: null,
-    status: "online",
-    authenticated(u, tokenHash) {
-      const refused = onAuth(u, tokenHash);
-      if (refused) {
-        session.send(errorFrame(refused, {}));
-        return session.end(CLOSE.policy, refused.code.replaceAll("_", " "));
-      }
-      session.user = u;
-      session.tokenHash = tokenHash;
-      session.send({
-        type: "ready",
-        user: toUserView(u),
-        isolate: opts.isolate,
-      });
-    },
-    dispose() {
-      stopPoll();
-      clearTimeout(linger);
-      linger = undefined;
-    },
-  };
-  return session;
+/** Builds the session object handlers act on: sending, closing, delivery with backpressure. */
+export function createSession(
+  socket: WebSocket,
+  opts: SessionOptions,
+  onAuth: OnAuth,
+): Session {
+  return new SocketSession(socket, opts, onAuth);
 }
