@@ -1,9 +1,10 @@
 /**
- * Peers bench: Vicinity and three Node peers (ws, Socket.IO, ws persisting to Redis) up
- * side by side, measured by the same load generator as the fan-out bench: 1 room × 1,000
- * subscribers at 40 msg/s in blocks that alternate between servers, then 80 msg/s
- * sustained; end-to-end latency, deliveries/s, server CPU per delivery, and memory per
- * idle authenticated socket (measured first, one server at a time).
+ * Peers bench: Vicinity, a bare Deno server as its floor, and three Node peers (ws,
+ * Socket.IO, ws persisting to Redis) up side by side, measured by the same load generator
+ * as the fan-out bench: 1 room × 1,000 subscribers at 40 msg/s in blocks that alternate
+ * between servers, then 80 msg/s sustained; end-to-end latency, deliveries/s, server CPU
+ * per delivery, and memory per idle authenticated socket (measured first, one server at a
+ * time).
  */
 import { mergeBlocks, type ScenarioResult } from "./fanout_merge.ts";
 import {

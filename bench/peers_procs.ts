@@ -1,6 +1,7 @@
 /**
  * Processes of the peers bench: the Node peers (installed by `npm ci` into the git-ignored
- * bench/peers/node_modules) and a throwaway redis-server on a free loopback port.
+ * bench/peers/node_modules), the bare Deno peer, and a throwaway redis-server on a free
+ * loopback port.
  */
 
 const PEERS_DIR = new URL("./peers/", import.meta.url).pathname;
@@ -102,6 +103,16 @@ export async function ensurePeerPackages(
   return npm.ok ? null : `npm ci failed in bench/peers: ${npm.stderr}`;
 }
 
+async function listening(proc: Proc, port: number) {
+  try {
+    await proc.printed(/^listening /m, 15_000);
+  } catch (err) {
+    await proc.stop();
+    throw err;
+  }
+  return { ...proc, url: `http://127.0.0.1:${port}` };
+}
+
 /** Starts a Node peer (a file in bench/peers/) on a free port; resolves once it listens. */
 export async function startNodePeer(
   file: string,
@@ -113,13 +124,29 @@ export async function startNodePeer(
     cwd: PEERS_DIR,
     env: { PORT: String(port), NODE_ENV: "production", ...env },
   });
-  try {
-    await proc.printed(/^listening /m, 15_000);
-  } catch (err) {
-    await proc.stop();
-    throw err;
-  }
-  return { ...proc, url: `http://127.0.0.1:${port}` };
+  return await listening(proc, port);
+}
+
+/**
+ * Starts the bare Deno peer (bench/peers/deno_server.ts) as one `deno run` process, one
+ * isolate, on a free port; resolves once it listens. No config file: nothing of the app's.
+ */
+export async function startDenoPeer(
+  gcDir: string,
+): Promise<Proc & { url: string }> {
+  const port = freePort();
+  const proc = spawn(Deno.execPath(), [
+    ...["run", "--no-config", "--v8-flags=--expose-gc"],
+    ...["--allow-net=127.0.0.1", "--allow-env=PORT,BENCH_GC_DIR"],
+    // The GC probe writes its figures aside and renames them (which needs read too).
+    `--allow-read=${gcDir}`,
+    `--allow-write=${gcDir}`,
+    "deno_server.ts",
+  ], {
+    cwd: PEERS_DIR,
+    env: { PORT: String(port), BENCH_GC_DIR: gcDir, NO_COLOR: "1" },
+  });
+  return await listening(proc, port);
 }
 
 /**

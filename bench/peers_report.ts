@@ -1,4 +1,7 @@
-/** The peers section of the report: figures per server, Vicinity / peer ratios, the goals. */
+/**
+ * The peers section of the report: figures per server, Vicinity / peer ratios (the bare
+ * Deno floor among the peers, and the floor / Node ws), the goals (against Node only).
+ */
 import type { PeerFigures, PeerRun, PeersResult } from "./peers_bench.ts";
 import { fmt, int, table } from "./stats.ts";
 
@@ -15,7 +18,7 @@ export const GOALS = {
   sustainedP99Ms: 100,
 } as const;
 
-const PEERS = ["ws", "socketio", "wsredis"];
+const PEERS = ["deno-bare", "ws", "socketio", "wsredis"];
 const kib = (bytes: number | undefined) => fmt((bytes ?? NaN) / 1024, 1);
 const ratio = (a: number | undefined, b: number | undefined) =>
   a === undefined || b === undefined ? NaN : a / b;
@@ -75,23 +78,30 @@ const vicinities = (r: PeersResult) =>
 const peerRuns = (r: PeersResult) =>
   r.runs.filter((run) => PEERS.includes(run.key));
 
+const ratioRow = (v: PeerRun, p: PeerRun) => [
+  `${v.label} / ${p.label}`,
+  x(ratio(v.steady?.latency.p50, p.steady?.latency.p50)),
+  x(ratio(v.steady?.latency.p99, p.steady?.latency.p99)),
+  x(ratio(v.steady?.deliveriesPerS, p.steady?.deliveriesPerS)),
+  x(ratio(v.steady?.cpuUsPerDelivery, p.steady?.cpuUsPerDelivery)),
+  x(ratio(v.idle?.perSocket, p.idle?.perSocket)),
+  x(ratio(v.sustained?.latency.p99, p.sustained?.latency.p99)),
+  x(ratio(v.sustained?.cpuUsPerDelivery, p.sustained?.cpuUsPerDelivery)),
+];
+
 function ratioTable(r: PeersResult): string {
-  const rows = vicinities(r).flatMap((v) =>
-    peerRuns(r).map((p) => [
-      `${v.label} / ${p.label}`,
-      x(ratio(v.steady?.latency.p50, p.steady?.latency.p50)),
-      x(ratio(v.steady?.latency.p99, p.steady?.latency.p99)),
-      x(ratio(v.steady?.deliveriesPerS, p.steady?.deliveriesPerS)),
-      x(ratio(v.steady?.cpuUsPerDelivery, p.steady?.cpuUsPerDelivery)),
-      x(ratio(v.idle?.perSocket, p.idle?.perSocket)),
-      x(ratio(v.sustained?.latency.p99, p.sustained?.latency.p99)),
-      x(ratio(v.sustained?.cpuUsPerDelivery, p.sustained?.cpuUsPerDelivery)),
-    ])
+  const run = (key: string) => r.runs.filter((p) => p.key === key);
+  // The floor against Node ws: how much of Vicinity's gap is the Deno runtime's own.
+  const floor = run("deno-bare").flatMap((d) =>
+    run("ws").map((w) => ratioRow(d, w))
   );
+  const rows = vicinities(r).flatMap((v) =>
+    peerRuns(r).map((p) => ratioRow(v, p))
+  ).concat(floor);
   const { steady: st, sustained: su } = r.plan;
   return table(
     [
-      "Vicinity / peer",
+      "server / peer",
       `${st.name} p50`,
       "p99",
       "dlv/s",
@@ -196,9 +206,10 @@ function goalLines(v: PeerRun, r: PeersResult): string[] {
 export function peersText(r: PeersResult): string {
   const { steady: st, sustained: su } = r.plan;
   return [
-    `== peers: Vicinity (${r.commit}) and Node peers, same load generator, 127.0.0.1; ${st.name}: ${st.blocks} block(s) of ${
+    `== peers: Vicinity (${r.commit}), a bare Deno floor and Node peers, same load generator, 127.0.0.1; ${st.name}: ${st.blocks} block(s) of ${
       fmt(st.durationS / st.blocks, 1)
     } s per server, alternating; ${su.name}: one ${su.durationS} s block each ==`,
+    "Bare Deno (floor) = Deno.serve + Deno.upgradeWebSocket speaking the Node ws peer's protocol and frames, no app: the runtime's own share;",
     "latency = message.send leaving the client -> its message.new at each subscriber;",
     "cpu µs/dlv = server processes' CPU time (/proc, user+system; ws + Redis counts redis-server too) over deliveries in the timed run;",
     `KiB/idle socket = growth of the resident set per signed-in socket (no room) from ${

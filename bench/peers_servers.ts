@@ -1,7 +1,8 @@
 /**
  * The servers of the peers bench, started side by side with users and one room each:
- * Vicinity (`deno serve --parallel`, 2 isolates and 1) and the Node peers (ws, Socket.IO,
- * ws + Redis). Each comes with the opener the load generator uses on it.
+ * Vicinity (`deno serve --parallel`, 2 isolates and 1), a bare Deno server as its floor
+ * (the same runtime without the app) and the Node peers (ws, Socket.IO, ws + Redis). Each
+ * comes with the opener the load generator uses on it.
  */
 import type { TestUser } from "../tests/helpers/api.ts";
 import { createRoom, joinRoom } from "../tests/helpers/api.ts";
@@ -14,25 +15,32 @@ import {
   SOCKET_IO_DIALECT,
   spreadOpener,
 } from "./peers_client.ts";
-import { type Proc, startNodePeer, startRedis } from "./peers_procs.ts";
+import {
+  type Proc,
+  startDenoPeer,
+  startNodePeer,
+  startRedis,
+} from "./peers_procs.ts";
 import { startVicinity } from "./peers_vicinity.ts";
 
 /** Every server the peers bench knows, in the order it starts them. */
 export const SERVER_KEYS = [
   "vicinity",
   "vicinity-1",
+  "deno-bare",
   "ws",
   "socketio",
   "wsredis",
 ] as const;
 
-/** Which server: Vicinity with 2 isolates or 1, or one of the peers. */
+/** Which server: Vicinity with 2 isolates or 1, or one of the peers (bare Deno, Node). */
 export type ServerKey = typeof SERVER_KEYS[number];
 
 /** Labels in the report, in its order. */
 export const LABELS: Record<ServerKey, string> = {
   "vicinity": "Vicinity (2 isolates)",
   "vicinity-1": "Vicinity (1 isolate)",
+  "deno-bare": "Bare Deno (floor)",
   "ws": "Node ws",
   "socketio": "Socket.IO",
   "wsredis": "ws + Redis",
@@ -137,12 +145,22 @@ const faultsOf = (procs: Proc[]) =>
     )
   ).slice(0, 20);
 
-async function setUpPeer(key: ServerKey, users: number, gcDir: string) {
-  const redis = key === "wsredis" ? await startRedis() : null;
+/** The peer's own process: bare Deno, or the Node peer's file with its environment. */
+function startPeerProc(
+  key: ServerKey,
+  gcDir: string,
+  redis: (Proc & { port: number }) | null,
+) {
+  if (key === "deno-bare") return startDenoPeer(gcDir);
   const file = key === "socketio" ? "socketio_server.mjs" : "ws_server.mjs";
   const env: Record<string, string> = redis
     ? { PEER_REDIS_PORT: String(redis.port), BENCH_GC_DIR: gcDir }
     : { BENCH_GC_DIR: gcDir };
+  return startNodePeer(file, env);
+}
+
+async function setUpPeer(key: ServerKey, users: number, gcDir: string) {
+  const redis = key === "wsredis" ? await startRedis() : null;
   const procs: Proc[] = redis ? [redis] : [];
   const stop = async () => {
     const faults = faultsOf(procs);
@@ -150,14 +168,14 @@ async function setUpPeer(key: ServerKey, users: number, gcDir: string) {
     return faults;
   };
   try {
-    const node = await startNodePeer(file, env);
-    procs.push(node);
+    const peer = await startPeerProc(key, gcDir, redis);
+    procs.push(peer);
     return {
-      url: node.url,
-      pid: node.pid,
+      url: peer.url,
+      pid: peer.pid,
       pids: procs.map((p) => p.pid),
       isolates: 1,
-      users: await peerUsers(node.url, users),
+      users: await peerUsers(peer.url, users),
       roomIds: [PEER_ROOM],
       stop,
     };

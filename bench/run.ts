@@ -3,8 +3,9 @@
  * the benchmarks,
  * prints each beside its baseline, and writes bench/results/latest.json. Figures are printed,
  * never asserted. Fan-out measures the working tree's server unless `--current` names a
- * commit; peers measures the working tree's server beside Node peers (ws, Socket.IO, Redis),
- * or only the servers `--servers` names (e.g. `--servers=vicinity,ws`).
+ * commit; peers measures the working tree's server beside a bare Deno server (its floor) and
+ * Node peers (ws, Socket.IO, Redis), or only the servers `--servers` names (e.g.
+ * `--servers=vicinity,ws`).
  */
 import { z } from "zod";
 import { runFanout } from "./fanout_bench.ts";
