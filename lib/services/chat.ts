@@ -15,6 +15,7 @@ import type {
   RoomHeadView,
   SendMessageInput,
 } from "../shared/schemas.ts";
+import { floodGate } from "./flags.ts";
 import { LIMITS } from "./limits.ts";
 import {
   requireVisible,
@@ -53,15 +54,18 @@ export function toMessageView(m: Message): MessageView {
 
 /** Sending and reading messages, shared by the HTTP API and the socket server. */
 export function createChatService(
-  { kv }: Store,
+  { kv, clock }: Store,
   messages: Messages,
   rooms: RoomService,
   limits: RateLimits,
   /** What a send must pass inside its commit, by room (a direct conversation's request). */
   gateFor: (user: User, room: Room) => Promise<MessageGate | undefined> = () =>
     Promise.resolve(undefined),
-  /** Told of every new message others can see (the automatic flag rules). */
-  onSent: (message: Message) => void = () => {},
+  /**
+   * Told of every new message others can see (the automatic flag rules), with its number in
+   * its author's flood window for the room, counted in the send's commit.
+   */
+  onSent: (message: Message, floodCount: number) => void = () => {},
 ) {
   /** The sender's membership, read in the send's commit: a mute or hold there refuses it. */
   const memberGate = (user: User, room: Room): MessageGate => ({
@@ -156,6 +160,8 @@ export function createChatService(
       const slow = room.slowModeS && !can(kindOf(room), role, "slow_mode")
         ? [slowGate(user, roomId, room.slowModeS)]
         : [];
+      // A shadow message is seen by nobody else: it counts towards no flood.
+      const flood = shadow ? null : floodGate(roomId, user.id, clock.now());
       const { message, created } = await messages.createMessage(roomId, {
         author: authorOf(user),
         text: input.text,
@@ -171,10 +177,12 @@ export function createChatService(
           memberGate(user, room),
           ...(direct ? [direct] : []),
           ...slow,
+          // Last: only a message every other rule let through counts.
+          ...(flood ? [flood] : []),
         ],
         shadow,
       });
-      if (created && !message.shadow) onSent(message);
+      if (created && flood) onSent(message, flood.sent);
       return { message: toMessageView(message), created };
     },
 

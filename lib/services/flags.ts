@@ -1,4 +1,5 @@
 import { keys } from "../db/keys.ts";
+import type { MessageGate } from "../db/messages.ts";
 import type { Report, Reports } from "../db/reports.ts";
 import { retryCommit, type Store } from "../db/store.ts";
 import type { FlagRule } from "../shared/moderation_schemas.ts";
@@ -67,42 +68,55 @@ function recordLinks({ kv, clock }: Store, userId: string, links: string[]) {
   });
 }
 
+/** A send's flood counter: a gate of its commit, and the message's number in its window. */
+export type FloodGate = MessageGate & {
+  /** The message's number in its author's window for the room, once its commit decided. */
+  readonly sent: number;
+};
+
 /**
- * Counts a message in its author's flood window for the room and answers the count; past
- * max + 1 nothing more is written, so a flood costs reads only and crosses exactly once.
+ * Counts a message in its author's flood window for the room, as a gate of the send's own
+ * commit: only this room's sends write the counter, so the room head's check covers it.
+ * Past max + 1 nothing more is written, so a flood crosses the line exactly once.
  */
-function countMessage({ kv, clock }: Store, roomId: string, userId: string) {
-  const now = clock.now();
+export function floodGate(
+  roomId: string,
+  userId: string,
+  now: number,
+): FloodGate {
   const windowStart = now - (now % FLOOD.windowMs);
-  const key = keys.floodCount(roomId, userId, windowStart);
-  return retryCommit("flood count", async () => {
-    const e = await kv.get<number>(key);
-    const next = (e.value ?? 0) + 1;
-    if (next > FLOOD.max + 1) return next;
-    const res = await kv.atomic().check(e)
-      .set(key, next, { expireIn: FLOOD.windowMs * 2 }).commit();
-    return res.ok ? next : null;
-  });
+  let sent = 0;
+  return {
+    key: keys.floodCount(roomId, userId, windowStart),
+    decide(value) {
+      // A retried commit decides again: the last decision is the committed one.
+      sent = ((value as number | null) ?? 0) + 1;
+      if (sent > FLOOD.max + 1) return {};
+      return { set: sent, expireIn: FLOOD.windowMs * 2 };
+    },
+    get sent() {
+      return sent;
+    },
+  };
 }
 
 /**
  * Runs the automatic rules on a message just created: listed words, too many links, a link
  * repeated across rooms, a flood in its room. Any hit opens (or adds to) the message's one
  * open automatic report. A repeated link and a flood flag the message that crosses the
- * threshold, not every one after it. Rejects only when KV fails; the message stands anyway.
+ * threshold, not every one after it. `sent` is the message's number in its author's flood
+ * window (see floodGate). Rejects only when KV fails; the message stands anyway.
  */
 export async function flagMessage(
   ctx: FlagContext,
   message: FlaggableMessage,
+  sent: number,
 ): Promise<FlagOutcome> {
   const rules = contentRules(message.text, ctx.words);
   const links = [...new Set(extractLinks(message.text))];
-  const [linkCounts, sent] = await Promise.all([
-    links.length
-      ? recordLinks(ctx.store, message.author.id, links)
-      : Promise.resolve<number[]>([]),
-    countMessage(ctx.store, message.roomId, message.author.id),
-  ]);
+  const linkCounts = links.length
+    ? await recordLinks(ctx.store, message.author.id, links)
+    : [];
   if (linkCounts.includes(REPEATED_LINK.times)) rules.push("repeated_link");
   if (sent === FLOOD.max + 1) rules.push("flood");
   if (rules.length === 0) return { rules, report: null };

@@ -97,7 +97,7 @@ export function createServices(
     retentionMs: opts.endedRoomRetentionMs ?? 30 * 86_400_000,
   });
   const { users, limits, messages } = repos;
-  // The automatic flag rules: the send path runs flagMessage(flags, message) after a send.
+  // The automatic flag rules: the send path runs flagMessage after a send has answered.
   const flags = createFlagContext(store, repos.reports, opts.flagWords ?? []);
   const roomEdits = createRoomEdits(store, log);
   // Analytics counters; a counting failure is reported, never the counted action's.
@@ -179,8 +179,8 @@ export function createServices(
       limits,
       conversations.sendGate,
       // Flags run after the send has answered; a failure is logged, never the sender's.
-      (message) =>
-        void flagMessage(flags, message).catch((err) =>
+      (message, floodCount) =>
+        void flagMessage(flags, message, floodCount).catch((err) =>
           opts.onBackgroundError?.("flags.failed", err)
         ),
     ),
@@ -221,7 +221,6 @@ export function createServices(
       users,
       limits,
       audit: repos.audit,
-      flags,
     }),
   };
 }

@@ -15,11 +15,6 @@ import type {
   ReportUserInput,
 } from "../shared/moderation_schemas.ts";
 import type { Page } from "../shared/schemas.ts";
-import {
-  type FlagContext,
-  type FlaggableMessage,
-  flagMessage,
-} from "./flags.ts";
 import { LIMITS } from "./limits.ts";
 import { can, kindOf } from "./policy.ts";
 import type { RoomService } from "./rooms.ts";
@@ -63,7 +58,6 @@ export function createReportService(deps: {
   users: Users;
   limits: RateLimits;
   audit: AuditLog;
-  flags: FlagContext;
 }) {
   const { reports, rooms, roomRepo, messages, users, limits, audit } = deps;
 
@@ -277,10 +271,6 @@ export function createReportService(deps: {
       const page = await audit.list(limit, cursor);
       return { items: page.items.map(toAuditEntryView), cursor: page.cursor };
     },
-
-    /** Runs the automatic rules on a message just created (see flags.ts). */
-    flagMessage: (message: FlaggableMessage) =>
-      flagMessage(deps.flags, message),
   };
 }
 

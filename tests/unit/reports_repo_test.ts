@@ -8,11 +8,14 @@ import {
   type Reports,
   type ReportTarget,
 } from "../../lib/db/reports.ts";
+import { createMessages } from "../../lib/db/messages.ts";
+import { createRoomLog } from "../../lib/db/room_log.ts";
 import {
   createFlagContext,
   type FlaggableMessage,
   flagMessage,
   FLOOD,
+  floodGate,
   RECENT_LINKS_CAP,
   REPEATED_LINK,
 } from "../../lib/services/flags.ts";
@@ -226,7 +229,10 @@ Deno.test("reports - the queue lists newest first, by status and by room, page b
     assert.deepEqual(mine.map((r) => r.id), [ids[2]]);
   }));
 
-/** Runs `body` with the flag rules over a fresh store. */
+/**
+ * Runs `body` with the flag rules over a fresh store. `flag` sends the message through the
+ * room log with its flood gate, as the chat service does, then runs the rules on it.
+ */
 async function withFlags(
   body: (
     s: TestStore,
@@ -236,15 +242,25 @@ async function withFlags(
 ) {
   await withReports(async (s, reports) => {
     const ctx = createFlagContext(s, reports, ["scam", "buy followers"]);
-    let seq = 0;
-    const flag = (m: Partial<FlaggableMessage>) =>
-      flagMessage(ctx, {
-        roomId: ROOM_A,
-        seq: ++seq,
-        text: "hello",
-        author: AUTHOR,
-        ...m,
+    const messages = createMessages(s, createRoomLog(s));
+    for (const room of [ROOM_A, ROOM_B]) {
+      await s.kv.set(keys.roomHead(room), { seq: 0, lastMessageAt: null });
+    }
+    let n = 0;
+    const flag = async (m: Partial<FlaggableMessage>) => {
+      const { roomId = ROOM_A, text = "hello", author = AUTHOR } = m;
+      const gate = floodGate(roomId, author.id, s.clock.now());
+      const sent = await messages.createMessage(roomId, {
+        author: { ...author, displayName: author.handle },
+        text,
+        clientId: `c${++n}`,
+        category: "social",
+        mentions: [],
+        gates: [gate],
       });
+      const seq = m.seq ?? sent.message.seq;
+      return flagMessage(ctx, { roomId, seq, text, author }, gate.sent);
+    };
     await body(s, flag, reports);
   });
 }

@@ -5,6 +5,7 @@ import { decideHit, type Limit } from "../../lib/db/rate_limits.ts";
 import type { User } from "../../lib/db/users.ts";
 import { createChatService } from "../../lib/services/chat.ts";
 import { embedsOf } from "../../lib/services/embed.ts";
+import { FLOOD } from "../../lib/services/flags.ts";
 import { LIMITS } from "../../lib/services/limits.ts";
 import { createServices } from "../../lib/services/mod.ts";
 import { dumpKv, openTestStore, type TestStore } from "../helpers/store.ts";
@@ -16,16 +17,19 @@ const rateLimited = { status: 429, code: "rate_limited" };
 
 /**
  * The services, a chat service without the automatic flag rules (they run in the background
- * after each send and are not under test here), and an owner with `rooms` rooms.
+ * after each send; here `flooded` only records each new message's flood count), and an owner
+ * with `rooms` rooms.
  */
 async function setUp(store: TestStore, rooms = 1) {
   const services = createServices(store, { sessionTtlMs: 3_600_000 });
+  const flooded: [string, number][] = [];
   const chat = createChatService(
     store,
     services.repos.messages,
     services.rooms,
     services.repos.limits,
     services.conversations.sendGate,
+    (message, n) => flooded.push([message.roomId, n]),
   );
   const owner = await services.repos.users.createUser({
     handle: "owner",
@@ -53,7 +57,7 @@ async function setUp(store: TestStore, rooms = 1) {
       clientId,
       category: "social",
     });
-  return { services, owner, rooms: ids, send };
+  return { services, owner, rooms: ids, send, flooded };
 }
 
 /** The room's head seq and message count. */
@@ -216,6 +220,31 @@ Deno.test("sendMessage - a guest's lower limit refuses their send past it and wr
     );
     // Anyone else in the room still has the whole limit.
     assert.equal((await send(owner, room, "o0")).created, true);
+  } finally {
+    store.kv.close();
+  }
+});
+
+Deno.test("send path - a message's flood count is taken in its own commit; repeats don't count", async () => {
+  const store = await openTestStore();
+  try {
+    const { owner, rooms: [a, b], send, flooded } = await setUp(store, 2);
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) => send(owner, a, `a${i}`)),
+    );
+    await send(owner, a, "a3"); // a retry: the first message again, counted once
+    await send(owner, b, "b0");
+    assert.deepEqual(
+      flooded,
+      [
+        ...Array.from({ length: 12 }, (_, i): [string, number] => [a, i + 1]),
+        [b, 1],
+      ],
+    );
+    // The counter stops at max + 1: the 11th crossed the line, later ones write nothing.
+    const start = IN_WINDOW - (IN_WINDOW % FLOOD.windowMs);
+    const counter = await store.kv.get(keys.floodCount(a, owner.id, start));
+    assert.equal(counter.value, FLOOD.max + 1);
   } finally {
     store.kv.close();
   }
