@@ -36,7 +36,19 @@ type Watched = {
   /** The pending debounced recompute, and how to run it at once instead. */
   due: { people: Promise<People>; fire: () => void } | null;
 };
-type Conn = { userId: string; status: SettableStatus; rooms: Set<string> };
+type Conn = {
+  userId: string;
+  status: SettableStatus;
+  rooms: Set<string>;
+  /** Which of the REFRESH_SLICES turns refreshes this connection's entries. */
+  slice: number;
+};
+
+/**
+ * Entries are refreshed in this many turns per refresh interval, each connection in its own,
+ * so many connections cost a small commit every refreshMs / REFRESH_SLICES, not one burst.
+ */
+const REFRESH_SLICES = 10;
 type Load = { running: Promise<People> | null; queued: Promise<People> | null };
 
 /** Options of createPresence; the intervals are in milliseconds. */
@@ -183,15 +195,21 @@ export function createPresence(opts: PresenceOptions) {
     return writer.write(mutations(connId, c, rooms, false), rooms);
   }
 
+  let turn = 0;
+  let nextSlice = 0;
   function refresh() {
+    const slice = turn;
+    turn = (turn + 1) % REFRESH_SLICES;
     const muts = [...conns].flatMap(([connId, c]) =>
-      c.rooms.size > 0 ? mutations(connId, c, [...c.rooms], true) : []
+      c.slice === slice && c.rooms.size > 0
+        ? mutations(connId, c, [...c.rooms], true)
+        : []
     );
     if (muts.length > 0) void writer.write(muts, []);
   }
 
   const timers = [
-    setInterval(refresh, refreshMs),
+    setInterval(refresh, refreshMs / REFRESH_SLICES),
     setInterval(() => {
       for (const roomId of watched.keys()) void loadQuietly(roomId);
     }, pollMs),
@@ -208,7 +226,9 @@ export function createPresence(opts: PresenceOptions) {
       if (closed) return Promise.resolve();
       let c = conns.get(connId);
       if (!c) {
-        conns.set(connId, c = { userId, status: "online", rooms: new Set() });
+        c = { userId, status: "online", rooms: new Set(), slice: nextSlice };
+        nextSlice = (nextSlice + 1) % REFRESH_SLICES;
+        conns.set(connId, c);
       }
       c.rooms.add(roomId);
       if (status && status !== c.status) {

@@ -11,6 +11,16 @@ export const SESSIONS_CHANNEL = "vicinity:sessions";
 /** How often each isolate re-reads the sessions of its open sockets. */
 export const REVALIDATE_MS = 30_000;
 
+/**
+ * The re-reads are spread over the interval in this many slices (by token hash), so many
+ * sockets cost a small read every intervalMs / SLICES, not one burst that stalls sends.
+ */
+export const SLICES = 10;
+
+/** The slice a session's token hash (hex SHA-256) falls in. */
+export const sliceOf = (tokenHash: string) =>
+  parseInt(tokenHash.slice(0, 4), 16) % SLICES || 0;
+
 /** Anything that can be closed with a code and a reason: a connection. */
 export type Closable = { end(code: number, reason: string): void };
 
@@ -32,7 +42,8 @@ const each = <C>(held: Held<C>): Iterable<C> =>
  * Closes the sockets of revoked sessions. Sockets are indexed by the SHA-256 hash of the
  * token that signed them in (never the token). A revocation closes them here at once and
  * hints the other isolates; since hints are at most once, every isolate also re-reads the
- * sessions of its sockets every `intervalMs` and closes those that ended or expired.
+ * sessions of its sockets every `intervalMs` (a tenth of them at a time, see SLICES) and
+ * closes those that ended or expired.
  */
 export function createRevocation<C extends Closable>(
   { kv, clock, broadcast, intervalMs = REVALIDATE_MS }: RevocationOptions,
@@ -41,6 +52,7 @@ export function createRevocation<C extends Closable>(
   const channel = broadcast ? new BroadcastChannel(SESSIONS_CHANNEL) : null;
   let timer: ReturnType<typeof setInterval> | undefined;
   let sweeping: Promise<void> | null = null;
+  let slice = 0;
   let closed = false;
 
   function closeLocal(tokenHash: string, reason: string) {
@@ -58,8 +70,9 @@ export function createRevocation<C extends Closable>(
     timer = undefined;
   }
 
-  async function sweep() {
-    const hashes = [...bySession.keys()];
+  async function sweep(part: number) {
+    const hashes = [...bySession.keys()].filter((h) => sliceOf(h) === part);
+    if (hashes.length === 0) return;
     const entries = await getManyBatched<Session>(
       kv,
       hashes.map((h) => keys.session(h)),
@@ -72,8 +85,12 @@ export function createRevocation<C extends Closable>(
   }
 
   function tick() {
-    if (sweeping || closed) return;
-    sweeping = sweep()
+    if (closed) return;
+    const part = slice;
+    slice = (slice + 1) % SLICES;
+    // A slow read skips its turn's slice; that slice comes round again in intervalMs.
+    if (sweeping) return;
+    sweeping = sweep(part)
       .catch((err) => log.warn("ws.revalidate_failed", { error: String(err) }))
       .finally(() => sweeping = null);
   }
@@ -95,7 +112,7 @@ export function createRevocation<C extends Closable>(
       if (held === undefined) bySession.set(tokenHash, conn);
       else if (held instanceof Set) held.add(conn);
       else if (held !== conn) bySession.set(tokenHash, new Set([held, conn]));
-      timer ??= setInterval(tick, intervalMs);
+      timer ??= setInterval(tick, intervalMs / SLICES);
     },
     /** Forgets a socket that closed. */
     untrack(conn: C, tokenHash: string) {
