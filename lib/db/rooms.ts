@@ -16,6 +16,7 @@ import {
 } from "../shared/schemas.ts";
 import { keys } from "./keys.ts";
 import type { Membership } from "./members.ts";
+import type { User } from "./users.ts";
 import { newEpoch, type RoomHead } from "./room_log.ts";
 import { appendUserEvent, type UserHead } from "./user_stream.ts";
 import { getManyBatched, retryCommit, type Store } from "./store.ts";
@@ -284,6 +285,25 @@ export function createRooms({ kv, clock, newId }: Store) {
      */
     async getRoom(id: string): Promise<Room | null> {
       return (await kv.get<Room>(keys.room(id))).value;
+    },
+
+    /**
+     * A room (as getRoom), one user's membership in it, and that user's record as stored now,
+     * in one round trip: what every action in a room reads first.
+     */
+    async getWithMember(roomId: string, userId: string) {
+      const [room, membership, user] = await kv.getMany<
+        [Room, Membership, User]
+      >([
+        keys.room(roomId),
+        keys.roomMember(roomId, userId),
+        keys.user(userId),
+      ]);
+      return {
+        room: room.value,
+        membership: membership.value,
+        user: user.value,
+      };
     },
 
     /** Head and member count of rooms, in the order given. */

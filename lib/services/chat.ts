@@ -126,7 +126,7 @@ export function createChatService(
     roomId: string,
     category: MessageCategory,
   ) {
-    const { room, role } = await rooms.requireMember(user, roomId);
+    const { room, role, account } = await rooms.requireMember(user, roomId);
     const kind = kindOf(room);
     if (!can(kind, role, "post")) {
       throw forbidden("not_allowed", "You cannot post in this room");
@@ -135,12 +135,10 @@ export function createChatService(
       throw forbidden("not_allowed", "Only room admins can announce");
     }
     rooms.requireOpen(room);
-    return { room, role, direct: await gateFor(user, room) };
-  }
-
-  /** Read fresh: a socket's user was loaded when it connected, before any shadow ban. */
-  async function isShadowBanned(userId: string) {
-    return (await kv.get<User>(keys.user(userId))).value?.shadowBanned === true;
+    // Read fresh with the room: a socket's user was loaded when it connected, before any
+    // shadow ban.
+    const shadow = account?.shadowBanned === true;
+    return { room, role, shadow, direct: await gateFor(user, room) };
   }
 
   return {
@@ -152,9 +150,8 @@ export function createChatService(
     async sendMessage(user: User, roomId: string, input: SendMessageInput) {
       const category = input.category ?? "social";
       // The reads before the commit start together; only the room's own checks refuse.
-      const [{ room, role, direct }, shadow, mentions] = await Promise.all([
+      const [{ room, role, shadow, direct }, mentions] = await Promise.all([
         mayPost(user, roomId, category),
-        isShadowBanned(user.id),
         resolveMentions(roomId, input.text, user),
       ]);
       const slow = room.slowModeS && !can(kindOf(room), role, "slow_mode")

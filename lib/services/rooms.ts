@@ -78,6 +78,8 @@ export type MemberContext = {
   room: Room;
   membership: Membership;
   role: RoomRole;
+  /** The member's account as stored now (a socket's copy predates, say, a shadow ban). */
+  account: User | null;
 };
 
 /** What proximity rules need beyond the repositories; each part is optional for tests. */
@@ -203,6 +205,13 @@ export function createRoomService(
     return room;
   }
 
+  /** The room (404 when unknown), the user's membership and account, in one read. */
+  async function readRoomAs(user: User, roomId: string) {
+    const read = await rooms.getWithMember(roomId, user.id);
+    if (!read.room) throw notFound("Room");
+    return { room: read.room, membership: read.membership, account: read.user };
+  }
+
   /**
    * The room and the user's role in it; 404 unknown room, 403 `not_member` for a public room,
    * and 404 for a private one, so outsiders cannot learn it exists.
@@ -211,15 +220,17 @@ export function createRoomService(
     user: User,
     roomId: string,
   ): Promise<MemberContext> {
-    const [room, membership] = await Promise.all([
-      requireRoom(roomId),
-      members.getMember(roomId, user.id),
-    ]);
+    const { room, membership, account } = await readRoomAs(user, roomId);
     if (!membership) {
       if (isPrivate(room)) throw notFound("Room");
       throw forbidden("not_member", "Join this room first");
     }
-    return { room, membership, role: roleOf(room, user.id, membership) };
+    return {
+      room,
+      membership,
+      role: roleOf(room, user.id, membership),
+      account,
+    };
   }
 
   /**
@@ -230,10 +241,7 @@ export function createRoomService(
     user: User,
     roomId: string,
   ): Promise<{ room: Room; membership: Membership | null }> {
-    const [room, membership] = await Promise.all([
-      requireRoom(roomId),
-      members.getMember(roomId, user.id),
-    ]);
+    const { room, membership } = await readRoomAs(user, roomId);
     if (membership) return { room, membership };
     if (
       isProximity(room) && !hasEnded(room, clock.now()) &&

@@ -249,3 +249,36 @@ Deno.test("send path - a message's flood count is taken in its own commit; repea
     store.kv.close();
   }
 });
+
+Deno.test("send path - a plain send reads twice and commits once", async () => {
+  const store = await openTestStore();
+  const ops = { get: 0, getMany: 0, list: 0, commit: 0 };
+  const counting = new Proxy(store.kv, {
+    get(target, prop) {
+      const v = Reflect.get(target, prop, target);
+      if (typeof v !== "function") return v;
+      if (prop === "atomic") {
+        return () => {
+          const op = target.atomic();
+          const commit = op.commit.bind(op);
+          op.commit = () => (ops.commit++, commit());
+          return op;
+        };
+      }
+      if (prop in ops) ops[prop as keyof typeof ops]++;
+      return v.bind(target);
+    },
+  });
+  try {
+    const { owner, rooms: [room], send } = await setUp(
+      { ...store, kv: counting },
+    );
+    await send(owner, room, "warm-up");
+    for (const k of Object.keys(ops)) ops[k as keyof typeof ops] = 0;
+    await send(owner, room, "counted");
+    // The room, membership and account in one getMany; the head and gates in another.
+    assert.deepEqual(ops, { get: 0, getMany: 2, list: 0, commit: 1 });
+  } finally {
+    store.kv.close();
+  }
+});
