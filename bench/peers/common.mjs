@@ -125,6 +125,20 @@ export function parseFrame(data) {
 
 let registered = 0;
 
+/** A new user and its session token, saved in `store` (POST /register). */
+export async function register(store) {
+  const handle = `bench_${(registered++).toString(36)}`;
+  const user = {
+    id: ulidLike(),
+    handle,
+    displayName: `Test ${handle}`,
+    createdAt: new Date().toISOString(),
+  };
+  const token = randomBytes(32).toString("base64url");
+  await store.saveSession(token, user);
+  return { user, token };
+}
+
 /** GET /health, and POST /register: a new user and its session token. */
 export function httpHandler(store) {
   return async (req, res) => {
@@ -137,16 +151,7 @@ export function httpHandler(store) {
       return reply(404, { error: { code: "not_found" } });
     }
     req.resume();
-    const handle = `bench_${(registered++).toString(36)}`;
-    const user = {
-      id: ulidLike(),
-      handle,
-      displayName: `Test ${handle}`,
-      createdAt: new Date().toISOString(),
-    };
-    const token = randomBytes(32).toString("base64url");
-    await store.saveSession(token, user);
-    reply(201, { user, token });
+    reply(201, await register(store));
   };
 }
 

@@ -176,7 +176,6 @@ export function toFeedItem(e: RoomEvent): FeedItem {
     ends: e.kind === "member.left" ? e.userId : undefined,
     event: e,
   };
-  if (e.kind === "message.deleted") item.scrubs = true;
   if (e.onlyFor === undefined) return item;
   const skipped: ServerFrame = { type: "skipped", room: e.roomId, seq: e.seq };
   return {

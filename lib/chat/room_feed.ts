@@ -26,8 +26,6 @@ export type FeedItem = {
   event?: RoomEvent;
   /** The inbox.activity frame, built by the first inbox that needs it. */
   inboxText?: string;
-  /** A message.deleted: it rewrote earlier events of the log (their text is scrubbed). */
-  scrubs?: boolean;
   /** On a user's stream: a room they were added to, which their inbox starts following. */
   follow?: string;
   /** Only this user sees the event (a shadow-banned author); the others get `hidden`. */
@@ -168,7 +166,7 @@ export function createLogFeed(
   function remember(items: FeedItem[]) {
     for (const item of items) {
       // A delete rewrites the log's earlier copies of its message: the memory's are stale.
-      if (item.scrubs) fresh.clear();
+      if (item.event?.kind === "message.deleted") fresh.clear();
       else fresh.set(item.seq, item);
     }
     // Oldest first: Map keeps insertion order, and seqs arrive ascending per commit.

@@ -49,3 +49,26 @@ export async function dumpKv(kv: Deno.Kv): Promise<string> {
     .map((e) => `${json(e.key)} ${json(e.value)}`)
     .join("\n");
 }
+
+/** A KV operation `observeKv` reports: a read, or an atomic operation's commit. */
+export type KvCall = "get" | "getMany" | "list" | "commit";
+
+/** Wraps `kv` so that `seen` hears of each read and commit before it is made. */
+export function observeKv(kv: Deno.Kv, seen: (call: KvCall) => void): Deno.Kv {
+  return new Proxy(kv, {
+    get(target, prop) {
+      const v = Reflect.get(target, prop, target);
+      if (typeof v !== "function") return v;
+      if (prop === "atomic") {
+        return () => {
+          const op = target.atomic();
+          const commit = op.commit.bind(op);
+          op.commit = () => (seen("commit"), commit());
+          return op;
+        };
+      }
+      if (prop === "get" || prop === "getMany" || prop === "list") seen(prop);
+      return v.bind(target);
+    },
+  });
+}

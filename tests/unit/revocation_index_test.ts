@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createRevocation, sliceOf } from "../../lib/chat/revocation.ts";
-import { openTestStore } from "../helpers/store.ts";
+import { observeKv, openTestStore } from "../helpers/store.ts";
 import { within } from "../helpers/ws.ts";
 
 /** A connection that records the closes it is asked for. */
@@ -47,17 +47,8 @@ Deno.test("revocation - sessions are re-read a slice at a time, each within one 
   const reads: number[] = [];
   const closed: string[] = [];
   // Notes, for each read, how many sockets had been closed before it.
-  const kv = new Proxy(store.kv, {
-    get(target, prop) {
-      const v = Reflect.get(target, prop, target);
-      if (prop !== "getMany") {
-        return typeof v === "function" ? v.bind(target) : v;
-      }
-      return (keys: Deno.KvKey[]) => {
-        reads.push(closed.length);
-        return target.getMany(keys);
-      };
-    },
+  const kv = observeKv(store.kv, (call) => {
+    if (call === "getMany") reads.push(closed.length);
   });
   const intervalMs = 200;
   const revocation = createRevocation({

@@ -8,7 +8,12 @@ import { embedsOf } from "../../lib/services/embed.ts";
 import { FLOOD } from "../../lib/services/flags.ts";
 import { LIMITS } from "../../lib/services/limits.ts";
 import { createServices } from "../../lib/services/mod.ts";
-import { dumpKv, openTestStore, type TestStore } from "../helpers/store.ts";
+import {
+  dumpKv,
+  observeKv,
+  openTestStore,
+  type TestStore,
+} from "../helpers/store.ts";
 
 /** 2.5 s into a send window: every send below falls in it, with 7.5 s (8 s) left. */
 const IN_WINDOW = 1_000_002_500;
@@ -253,22 +258,7 @@ Deno.test("send path - a message's flood count is taken in its own commit; repea
 Deno.test("send path - a plain send reads twice and commits once", async () => {
   const store = await openTestStore();
   const ops = { get: 0, getMany: 0, list: 0, commit: 0 };
-  const counting = new Proxy(store.kv, {
-    get(target, prop) {
-      const v = Reflect.get(target, prop, target);
-      if (typeof v !== "function") return v;
-      if (prop === "atomic") {
-        return () => {
-          const op = target.atomic();
-          const commit = op.commit.bind(op);
-          op.commit = () => (ops.commit++, commit());
-          return op;
-        };
-      }
-      if (prop in ops) ops[prop as keyof typeof ops]++;
-      return v.bind(target);
-    },
-  });
+  const counting = observeKv(store.kv, (call) => ops[call]++);
   try {
     const { owner, rooms: [room], send } = await setUp(
       { ...store, kv: counting },
