@@ -128,6 +128,8 @@ export function createHub(
     label: "room " + roomId,
     headKey: keys.roomHead(roomId),
     headSeq: (v) => (v as RoomHead).seq,
+    // Every commit hands its events over (wake), here and, with hints on, over the channel.
+    handedOver: broadcast,
     list: async (after, upto) =>
       (await services.repos.log.listEventsBetween(roomId, after, upto))
         .map(toFeedItem),

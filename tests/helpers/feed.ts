@@ -6,7 +6,7 @@ import {
   type FeedSubscriber,
   type LogFeed,
 } from "../../lib/chat/room_feed.ts";
-import { createWatchPool } from "../../lib/chat/watch_pool.ts";
+import { createWatchPool, type WatchPool } from "../../lib/chat/watch_pool.ts";
 import { keys } from "../../lib/db/keys.ts";
 import { createRoomLog, type RoomLog } from "../../lib/db/room_log.ts";
 import { openTestStore } from "./store.ts";
@@ -25,9 +25,16 @@ export const range = (from: number, to: number) =>
  * A KV store, a room log over it, and a feed of the log that records what it lists. With
  * `handOver`, every commit hands its events to the feed, as the hub does; with `watch: false`
  * the feed watches a key nobody writes, so those hand-overs are its only wake-ups.
+ * `handedOver` tells the feed to expect hand-overs (as with `handOver`) even when none come.
  */
 export async function setup(
-  opts: { handOver?: boolean; watch?: boolean } = {},
+  opts: {
+    handOver?: boolean;
+    watch?: boolean;
+    handedOver?: boolean;
+    /** Told of each head value the feed's watch reports, after the feed heard it. */
+    onWatch?: (value: unknown) => void;
+  } = {},
 ) {
   const store = await openTestStore();
   await store.kv.set(keys.roomHead(ROOM), {
@@ -47,12 +54,28 @@ export async function setup(
     label: "room " + ROOM,
     headKey: opts.watch === false ? ["test", "unwatched"] : keys.roomHead(ROOM),
     headSeq: (v) => (v as { seq: number }).seq,
+    handedOver: opts.handedOver ?? opts.handOver === true,
     async list(after, upto) {
       spans.push([after, upto]);
       return (await log.listEventsBetween(ROOM, after, upto)).map(toFeedItem);
     },
   };
-  feed = createLogFeed(createWatchPool(store.kv), source);
+  const pool = createWatchPool(store.kv);
+  const { onWatch } = opts;
+  const watches: WatchPool = onWatch
+    ? {
+      get streams() {
+        return pool.streams;
+      },
+      watch: (key, listener) =>
+        pool.watch(key, (value) => {
+          listener(value);
+          onWatch(value);
+        }),
+      close: () => pool.close(),
+    }
+    : pool;
+  feed = createLogFeed(watches, source);
   return { store, log, feed, spans };
 }
 

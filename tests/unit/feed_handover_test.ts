@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
-import { FRESH_MAX } from "../../lib/chat/room_feed.ts";
+import { FRESH_MAX, HANDOVER_GRACE_MS } from "../../lib/chat/room_feed.ts";
+import { toFeedItem } from "../../lib/chat/frames.ts";
 import { keys } from "../../lib/db/keys.ts";
 import type { Message, RoomEvent } from "../../lib/db/room_log.ts";
 import { append, range, recorder, ROOM, setup } from "../helpers/feed.ts";
+import { within } from "../helpers/ws.ts";
 
 Deno.test("log feed - events a commit hands over reach live subscribers without a KV list", async () => {
   const { store, log, feed, spans } = await setup({
@@ -18,6 +20,58 @@ Deno.test("log feed - events a commit hands over reach live subscribers without 
     for (const r of subs) assert.deepEqual(r.log.seqs, range(1, total));
     // Every event came from memory: the log was never listed.
     assert.deepEqual(spans, []);
+  } finally {
+    await feed.stop();
+    store.kv.close();
+  }
+});
+
+Deno.test("log feed - a watch wake-up that comes before its commit's hand-over waits for it instead of listing the log", async () => {
+  let reported = 0;
+  let heard = () => {};
+  const { store, log, feed, spans } = await setup({
+    handedOver: true,
+    onWatch: (v) => {
+      reported = (v as { seq: number }).seq;
+      heard();
+    },
+  });
+  try {
+    const r = recorder(0);
+    feed.add(r.sub);
+    for (let seq = 1; seq <= 5; seq++) {
+      const { events } = await log.change(ROOM, [], () => ({
+        result: 0,
+        events: [{ kind: "room.updated", name: `n${seq}`, description: "" }],
+      }));
+      // The order a loaded server often sees: the watch first, then the hand-over.
+      if (reported < seq) {
+        await within(new Promise<void>((ok) => heard = ok), 5_000, "watch");
+      }
+      feed.hint(seq, events.map(toFeedItem));
+      await r.reached(seq);
+    }
+    assert.deepEqual(r.log.seqs, range(1, 5));
+    assert.deepEqual(spans, []);
+  } finally {
+    await feed.stop();
+    store.kv.close();
+  }
+});
+
+Deno.test("log feed - a commit whose hand-over never comes is listed from the log once the watch's grace ends", async () => {
+  // Hand-overs expected (as on the hub's room feeds), but every one is lost.
+  const { store, log, feed, spans } = await setup({ handedOver: true });
+  try {
+    const r = recorder(0);
+    feed.add(r.sub);
+    const started = performance.now();
+    await append(log, 3);
+    await r.reached(3);
+    assert.deepEqual(r.log.seqs, [1, 2, 3]);
+    assert.ok(spans.length > 0, "listed from KV");
+    // It waited for the hand-over that never came, then read the log.
+    assert.ok(performance.now() - started >= HANDOVER_GRACE_MS);
   } finally {
     await feed.stop();
     store.kv.close();
