@@ -327,3 +327,62 @@ Deno.test("presence - refresh rewrites live entries with a later expiresAt", asy
     }
   });
 });
+
+/** Wraps `kv` so that each commit reports the connection ids of the presence entries it set. */
+function recordRefreshes(kv: Deno.Kv, seen: (connIds: string[]) => void) {
+  return new Proxy(kv, {
+    get(target, prop) {
+      if (prop !== "atomic") {
+        const v = Reflect.get(target, prop, target);
+        return typeof v === "function" ? v.bind(target) : v;
+      }
+      return () => {
+        const op = target.atomic();
+        const conns: string[] = [];
+        const set = op.set.bind(op);
+        const commit = op.commit.bind(op);
+        op.set = (key, value, options) => {
+          if (key[0] === "room_presence") conns.push(String(key.at(-1)));
+          return set(key, value, options);
+        };
+        op.commit = async () => {
+          const res = await commit();
+          if (res.ok && conns.length > 0) seen(conns);
+          return res;
+        };
+        return op;
+      };
+    },
+  });
+}
+
+Deno.test("presence - refreshes come a slice of the connections at a time, and every one is refreshed", async () => {
+  await withStore(async (s, make) => {
+    const room = s.newId();
+    const conns = Array.from({ length: 20 }, (_, i) => `c${i}`);
+    let recording = false;
+    const commits: string[][] = [];
+    const refreshed = new Map<string, number>();
+    let check = () => {};
+    const kv = recordRefreshes(s.kv, (ids) => {
+      if (!recording) return;
+      commits.push(ids);
+      for (const id of ids) refreshed.set(id, (refreshed.get(id) ?? 0) + 1);
+      check();
+    });
+    // Ten slices of 30 ms: a full refresh every 300 ms.
+    const p = make({ ...s, kv, channel: null, ...quiet, refreshMs: 300 });
+    for (const c of conns) await p.enter(room, s.newId(), c);
+    recording = true;
+    await within(
+      new Promise<void>((resolve) => {
+        check = () => refreshed.size === conns.length && resolve();
+      }),
+      5_000,
+      "every connection refreshed",
+    );
+    // Two connections a slice: no commit carries more than a fraction of them.
+    assert.ok(commits.length >= 5, `${commits.length} refresh commits`);
+    for (const ids of commits) assert.ok(ids.length <= 6, ids.join(","));
+  });
+});
