@@ -39,6 +39,18 @@ export type NewMessage = {
   gates?: MessageGate[];
   /** A shadow-banned author's message: stored and shown to them alone. */
   shadow?: boolean;
+  /**
+   * Keys read with the head that decide whether the author may post here at all (the room,
+   * their membership and account), checked first: `check` throws to refuse, and may find
+   * the message to be a shadow one. Saves the send a read of its own before the commit.
+   */
+  admit?: {
+    keys: Deno.KvKey[];
+    check(
+      entries: Deno.KvEntryMaybe<unknown>[],
+      now: number,
+    ): Promise<{ shadow: boolean }>;
+  };
 };
 
 /**
@@ -171,38 +183,47 @@ export function createMessages({ kv, newId }: Store, log: RoomLog) {
         input.author.id,
         input.clientId,
       );
-      const shadow = input.shadow === true;
-      // A shadow message notifies nobody and moves nothing anyone else sees.
-      const mentions = shadow ? [] : [...new Set(input.mentions)]
+      const mentioned = [...new Set(input.mentions)]
         .filter((id) => id !== input.author.id).slice(0, MAX_MENTIONS);
       const gates = input.gates ?? [];
+      const admit = input.admit;
       if (gates.filter((g) => g.checked).length > MAX_CHECKED_GATES) {
         throw new Error(`A send checks at most ${MAX_CHECKED_GATES} gates`);
       }
       const replied = input.threadRoot ?? null;
-      // Entries: the client record, the replied-to message, mention heads, then gates.
-      const first = replied ? 2 : 1;
+      // Entries: admission's, the client record, the replied-to message, mention heads, gates.
+      const at = admit?.keys.length ?? 0;
+      const first = at + (replied ? 2 : 1);
       const { result } = await log.change<
         { message: Message; created: boolean }
       >(roomId, [
+        ...(admit?.keys ?? []),
         clientKey,
         ...(replied ? [keys.message(roomId, replied)] : []),
-        ...mentions.map((id) => keys.userHead(id)),
+        ...mentioned.map((id) => keys.userHead(id)),
         ...gates.map((g) => g.key),
-      ], async ({ entries, now, nextSeq, head }) => {
+      ], async ({ entries: read, now, nextSeq, head }) => {
+        const admitted = admit
+          ? await admit.check(read.slice(0, at), now)
+          : { shadow: input.shadow === true };
+        const shadow = admitted.shadow;
+        // A shadow message notifies nobody and moves nothing anyone else sees.
+        const mentions = shadow ? [] : mentioned;
+        const entries = read.slice(at);
         const prior = entries[0].value as ClientRecord | null;
         const original = await originalOf(roomId, prior, now);
         if (original) return { done: { message: original, created: false } };
         const rootNow = replied
           ? await rootOf(roomId, entries[1].value as Message | null)
           : null;
+        const base = first - at;
         const heads = entries.slice(
-          first,
-          first + mentions.length,
+          base,
+          base + mentions.length,
         ) as Deno.KvEntryMaybe<UserHead>[];
         const gated = decideGates(
           gates,
-          entries.slice(first + mentions.length),
+          entries.slice(base + mentioned.length),
           now,
         );
         const message: Message = {

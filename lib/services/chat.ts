@@ -23,7 +23,7 @@ import {
   slowModeWait,
   visibleTo,
 } from "./moderation_rules.ts";
-import type { Membership } from "../db/members.ts";
+import type { Membership, RoomRole } from "../db/members.ts";
 import { can, kindOf } from "./policy.ts";
 import { authorOf, roleOf, type RoomService } from "./rooms.ts";
 
@@ -52,15 +52,30 @@ export function toMessageView(m: Message): MessageView {
   };
 }
 
+/** What a send into a direct conversation must pass (the conversation service). */
+export type DirectRules = {
+  /** Refuses the send when either side blocked the other; any other room passes. */
+  refuseBlocked(user: User, room: Room): Promise<void>;
+  /** The message request's gate of the send's commit; undefined for any other room. */
+  requestGate(user: User, room: Room): MessageGate | undefined;
+};
+
+const NO_DIRECT_RULES: DirectRules = {
+  refuseBlocked: () => Promise.resolve(),
+  requestGate: () => undefined,
+};
+
+/** What admission, in the send's commit, found: the room, the sender's role, shadow or not. */
+type Admitted = { room: Room; role: RoomRole; shadow: boolean };
+
 /** Sending and reading messages, shared by the HTTP API and the socket server. */
 export function createChatService(
   { kv, clock }: Store,
   messages: Messages,
   rooms: RoomService,
   limits: RateLimits,
-  /** What a send must pass inside its commit, by room (a direct conversation's request). */
-  gateFor: (user: User, room: Room) => Promise<MessageGate | undefined> = () =>
-    Promise.resolve(undefined),
+  /** A direct conversation's rules for a send: blocks, and its request inside the commit. */
+  direct: DirectRules = NO_DIRECT_RULES,
   /**
    * Told of every new message others can see (the automatic flag rules), with its number in
    * its author's flood window for the room, counted in the send's commit.
@@ -68,14 +83,19 @@ export function createChatService(
   onSent: (message: Message, floodCount: number) => void = () => {},
 ) {
   /** The sender's membership, read in the send's commit: a mute or hold there refuses it. */
-  const memberGate = (user: User, room: Room): MessageGate => ({
-    key: keys.roomMember(room.id, user.id),
+  const memberGate = (
+    user: User,
+    roomId: string,
+    admitted: () => Admitted,
+  ): MessageGate => ({
+    key: keys.roomMember(roomId, user.id),
     decide(value, now) {
       const m = value as Membership | null;
       if (!m) throw forbidden("not_member", "Join this room first");
       const why = silenced(m, now);
       if (why) throw why;
       // A proximity room's member posts only while their location lease holds.
+      const { room } = admitted();
       if (!rooms.leaseHolds(room, roleOf(room, user.id, m), m, now)) {
         throw forbidden(
           "location_stale",
@@ -87,10 +107,20 @@ export function createChatService(
     },
   });
 
-  /** Slow mode: a member's last send in the room, read and moved in the send's commit. */
-  const slowGate = (user: User, roomId: string, s: number): MessageGate => ({
+  /**
+   * Slow mode: a member's last send in the room, read and moved in the send's commit; a room
+   * without slow mode, or a role it does not hold back, passes untouched.
+   */
+  const slowGate = (
+    user: User,
+    roomId: string,
+    admitted: () => Admitted,
+  ): MessageGate => ({
     key: keys.slowModeLast(roomId, user.id),
     decide(value, now) {
+      const { room, role } = admitted();
+      const s = room.slowModeS ?? 0;
+      if (!s || can(kindOf(room), role, "slow_mode")) return {};
       const wait = slowModeWait(value as number | null, s, now);
       if (wait) throw wait;
       return { set: now, expireIn: s * 1_000 + 60_000 };
@@ -118,47 +148,52 @@ export function createChatService(
   }
 
   /**
-   * The room and the sender's role, refusing anyone who may not post there now (in this
-   * order: membership, the right to post or announce, an ended room, the DM's rules).
+   * The room and the sender's role, from the room, membership and account the send's commit
+   * read, refusing anyone who may not post there now (in this order: membership, the right
+   * to post or announce, an ended room, the DM's blocks).
    */
   async function mayPost(
     user: User,
-    roomId: string,
+    [room, membership, account]: Deno.KvEntryMaybe<unknown>[],
     category: MessageCategory,
-  ) {
-    const { room, role, account } = await rooms.requireMember(user, roomId);
-    const kind = kindOf(room);
+  ): Promise<Admitted> {
+    const { role, ...read } = rooms.asMember(user, {
+      room: room.value as Room | null,
+      membership: membership.value as Membership | null,
+      user: account.value as User | null,
+    });
+    const kind = kindOf(read.room);
     if (!can(kind, role, "post")) {
       throw forbidden("not_allowed", "You cannot post in this room");
     }
     if (category === "announcement" && !can(kind, role, "announce")) {
       throw forbidden("not_allowed", "Only room admins can announce");
     }
-    rooms.requireOpen(room);
+    rooms.requireOpen(read.room);
+    await direct.refuseBlocked(user, read.room);
     // Read fresh with the room: a socket's user was loaded when it connected, before any
     // shadow ban.
-    const shadow = account?.shadowBanned === true;
-    return { room, role, shadow, direct: await gateFor(user, room) };
+    return {
+      room: read.room,
+      role,
+      shadow: read.account?.shadowBanned === true,
+    };
   }
 
   return {
     /**
      * Sends a message as a member; a reply joins its root's thread, an announcement needs the
      * right to announce, and mentioned members are notified. A retried clientId returns the
-     * original (created=false).
+     * original (created=false). The room, membership and account are read with the room's
+     * head, so a plain send is one read and one commit.
      */
     async sendMessage(user: User, roomId: string, input: SendMessageInput) {
       const category = input.category ?? "social";
-      // The reads before the commit start together; only the room's own checks refuse.
-      const [{ room, role, shadow, direct }, mentions] = await Promise.all([
-        mayPost(user, roomId, category),
-        resolveMentions(roomId, input.text, user),
-      ]);
-      const slow = room.slowModeS && !can(kindOf(room), role, "slow_mode")
-        ? [slowGate(user, roomId, room.slowModeS)]
-        : [];
-      // A shadow message is seen by nobody else: it counts towards no flood.
-      const flood = shadow ? null : floodGate(roomId, user.id, clock.now());
+      const mentions = await resolveMentions(roomId, input.text, user);
+      // Found by admission in the commit (again on a retry); the gates after it read it.
+      let found: Admitted | null = null;
+      const admitted = () => found!;
+      const flood = floodGate(roomId, user.id, clock.now());
       const { message, created } = await messages.createMessage(roomId, {
         author: authorOf(user),
         text: input.text,
@@ -166,20 +201,41 @@ export function createChatService(
         category,
         threadRoot: input.threadRoot,
         mentions,
+        admit: {
+          keys: [
+            keys.room(roomId),
+            keys.roomMember(roomId, user.id),
+            keys.user(user.id),
+          ],
+          async check(entries) {
+            found = await mayPost(user, entries, category);
+            return { shadow: found.shadow };
+          },
+        },
         // The rate limit is counted in the send's commit: a refused or repeated send is free.
         gates: [
           limits.gate(LIMITS.send, user.id),
           // A guest (an embedded room's visitor) also has a stricter limit of its own.
           ...(user.guest ? [limits.gate(LIMITS.guestSend, user.id)] : []),
-          memberGate(user, room),
-          ...(direct ? [direct] : []),
-          ...slow,
-          // Last: only a message every other rule let through counts.
-          ...(flood ? [flood] : []),
+          memberGate(user, roomId, admitted),
+          {
+            key: keys.directState(roomId),
+            decide(value, now) {
+              const request = direct.requestGate(user, admitted().room);
+              return request ? request.decide(value, now) : {};
+            },
+          },
+          slowGate(user, roomId, admitted),
+          // Last: only a message every other rule let through counts; a shadow message is
+          // seen by nobody else, so it counts towards no flood.
+          {
+            key: flood.key,
+            decide: (value, now) =>
+              admitted().shadow ? {} : flood.decide(value, now),
+          },
         ],
-        shadow,
       });
-      if (created && flood) onSent(message, flood.sent);
+      if (created && !admitted().shadow) onSent(message, flood.sent);
       return { message: toMessageView(message), created };
     },
 

@@ -30,6 +30,14 @@ const noSuchUser = () => notFound("User");
 const dmUnavailable = () =>
   forbidden("dm_unavailable", "This person isn't accepting your messages");
 
+/** The other person in a direct conversation, or null for any other room. */
+function peerIn(room: Room, userId: string): string | null {
+  if (kindOf(room) !== "direct" || !("pair" in room) || !room.pair) {
+    return null;
+  }
+  return room.pair[0] === userId ? room.pair[1] : room.pair[0];
+}
+
 /** Direct conversations, private groups and their members' roles. */
 export function createConversationService(deps: {
   store: Store;
@@ -199,20 +207,23 @@ export function createConversationService(deps: {
     acceptRequest: (user: User, roomId: string) => answer(user, roomId, true),
     declineRequest: (user: User, roomId: string) => answer(user, roomId, false),
 
-    /**
-     * What a send in this room must pass inside its commit: in a direct conversation, the
-     * request rules (one message until accepted; a reply accepts) and blocks.
-     */
-    async sendGate(user: User, room: Room): Promise<MessageGate | undefined> {
-      if (kindOf(room) !== "direct" || !("pair" in room) || !room.pair) {
-        return undefined;
-      }
-      const peer = room.pair[0] === user.id ? room.pair[1] : room.pair[0];
+    /** In a direct conversation, refuses a send when either side blocked the other. */
+    async refuseBlocked(user: User, room: Room): Promise<void> {
+      const peer = peerIn(room, user.id);
+      if (!peer) return;
       const [mine, theirs] = await blocks.eachWay(user.id, peer);
       if (mine) {
         throw forbidden("blocked", "You blocked this person; unblock to write");
       }
       if (theirs) throw dmUnavailable();
+    },
+
+    /**
+     * What a send in a direct conversation must pass inside its commit: the request rules
+     * (one message until accepted; a reply accepts). Undefined for any other room.
+     */
+    requestGate(user: User, room: Room): MessageGate | undefined {
+      if (!peerIn(room, user.id)) return undefined;
       return {
         key: keys.directState(room.id),
         decide(value) {

@@ -177,7 +177,7 @@ export function createServices(
       messages,
       rooms,
       limits,
-      conversations.sendGate,
+      conversations,
       // Flags run after the send has answered; a failure is logged, never the sender's.
       (message, floodCount) =>
         void flagMessage(flags, message, floodCount).catch((err) =>

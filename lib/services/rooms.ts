@@ -220,7 +220,20 @@ export function createRoomService(
     user: User,
     roomId: string,
   ): Promise<MemberContext> {
-    const { room, membership, account } = await readRoomAs(user, roomId);
+    return asMember(user, await rooms.getWithMember(roomId, user.id));
+  }
+
+  /** requireMember's refusals, on a room, membership and account read elsewhere. */
+  function asMember(
+    user: User,
+    read: {
+      room: Room | null;
+      membership: Membership | null;
+      user: User | null;
+    },
+  ): MemberContext {
+    const { room, membership } = read;
+    if (!room) throw notFound("Room");
     if (!membership) {
       if (isPrivate(room)) throw notFound("Room");
       throw forbidden("not_member", "Join this room first");
@@ -229,7 +242,7 @@ export function createRoomService(
       room,
       membership,
       role: roleOf(room, user.id, membership),
-      account,
+      account: read.user,
     };
   }
 
@@ -265,6 +278,7 @@ export function createRoomService(
   return {
     requireRoom,
     requireMember,
+    asMember,
     requireReader,
     requireVisible,
     toViews,
