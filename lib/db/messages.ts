@@ -193,7 +193,8 @@ export function createMessages({ kv, newId }: Store, log: RoomLog) {
       const replied = input.threadRoot ?? null;
       // Entries: admission's, the client record, the replied-to message, mention heads, gates.
       const at = admit?.keys.length ?? 0;
-      const first = at + (replied ? 2 : 1);
+      // Where the mention heads start once admission's entries are set aside.
+      const base = replied ? 2 : 1;
       const { result } = await log.change<
         { message: Message; created: boolean }
       >(roomId, [
@@ -216,7 +217,6 @@ export function createMessages({ kv, newId }: Store, log: RoomLog) {
         const rootNow = replied
           ? await rootOf(roomId, entries[1].value as Message | null)
           : null;
-        const base = first - at;
         const heads = entries.slice(
           base,
           base + mentions.length,
