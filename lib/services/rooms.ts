@@ -194,7 +194,9 @@ export function createRoomService(
     const held = room.ownerId !== user.id && shields
       ? await shields.recordJoin(room.id, edge)
       : false;
-    if (await members.addMember(room.id, authorOf(user), { held })) {
+    // The joiner's own stream says so, so their other tabs' inboxes follow the room too.
+    const joined = { held, notify: true };
+    if (await members.addMember(room.id, authorOf(user), joined)) {
       await counter?.joined(room.category);
     }
   }

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { api, registerUser, type TestUser } from "../helpers/api.ts";
+import { api, joinRoom, registerUser, type TestUser } from "../helpers/api.ts";
 import {
   groupOf,
+  HERE,
   inboxOf,
   itemOf,
   neighbours,
@@ -258,6 +259,42 @@ Deno.test("inbox - activity, additions and removals arrive live on the socket", 
         await ws.next((f) => f.type === "inbox.removed" && f.room === group),
       );
       assert.equal(await itemOf(base, me, group), undefined);
+    } finally {
+      await ws.close();
+    }
+  } finally {
+    await server.stop();
+  }
+});
+
+Deno.test("inbox - a proximity room joined in another tab joins this tab's live inbox", async () => {
+  const server = await startServer();
+  const base = server.url;
+  try {
+    const { users: [owner], room } = await neighbours(base, 2);
+    const me = await registerUser(base, "tabs");
+    const { ws } = await connect(base, me);
+    try {
+      ws.send({ type: "notifications.subscribe" });
+      await ws.next((f) => f.type === "notifications.subscribed");
+      ws.send({ type: "inbox.subscribe" });
+      await ws.next((f) => f.type === "inbox.subscribed");
+      // Another tab joins: this socket's own stream says so.
+      await joinRoom(base, me, room, HERE);
+      const added = onContract(
+        await ws.next((f) => f.type === "inbox.changed" && f.room === room),
+      );
+      assert.equal(added.why, "added");
+      // And the inbox follows the room from then on.
+      const since = ws.frames.length;
+      const m = await say(base, owner, room, "welcome, neighbour");
+      const act = await frameFrom(
+        ws,
+        since,
+        (f) => f.type === "inbox.activity" && f.room === room,
+      );
+      assert.equal(act.seq, m.seq);
+      assert.ok(await itemOf(base, me, room), "listed in the inbox");
     } finally {
       await ws.close();
     }

@@ -82,7 +82,8 @@ Deno.test("notifications - mentions reach members' own streams, resume, and are 
     const bobWs = await connected(bob);
     const cyWs = await connected(cy);
     const first = await follow(bobWs);
-    assert.equal(first.seq, 0);
+    // Seq 1 on bob's stream is his join's inbox.changed: notifications start at 2.
+    assert.equal(first.seq, 1);
     assert.equal(first.recovered, true);
     const epoch = first.epoch as string;
     await follow(annWs);
@@ -101,9 +102,9 @@ Deno.test("notifications - mentions reach members' own streams, resume, and are 
           [bob.user.id],
           "only the member is listed",
         );
-        n1 = await notification(bobWs, 1);
+        n1 = await notification(bobWs, 2);
         assert.deepEqual(n1.notification, {
-          seq: 1,
+          seq: 2,
           kind: "mention",
           roomId: room,
           messageSeq: m1,
@@ -137,7 +138,8 @@ Deno.test("notifications - mentions reach members' own streams, resume, and are 
         );
         assert.deepEqual(self.mentions, []);
         assert.deepEqual((await listFor(base, ann)).items, []);
-        // Each stream's first notification being seq 1 shows nothing was stored before it.
+        // Ann's first notification being seq 1, and cy's seq 2 after his join's
+        // inbox.changed, shows nothing else was stored before them.
         await joinRoom(base, cy, room, HERE);
         ok(
           await sendMessage(
@@ -149,10 +151,12 @@ Deno.test("notifications - mentions reach members' own streams, resume, and are 
           ),
           201,
         );
-        for (const [ws, u] of [[annWs, ann], [cyWs, cy]] as const) {
-          const n = await notification(ws, 1);
+        for (
+          const [ws, u, seq] of [[annWs, ann, 1], [cyWs, cy, 2]] as const
+        ) {
+          const n = await notification(ws, seq);
           assert.deepEqual(n.notification.from, authorOf(bob));
-          assert.deepEqual(seqsOf(ws), [1], `${u.user.handle}'s stream`);
+          assert.deepEqual(seqsOf(ws), [seq], `${u.user.handle}'s stream`);
         }
       },
     );
@@ -162,7 +166,7 @@ Deno.test("notifications - mentions reach members' own streams, resume, and are 
       async () => {
         const page = await listFor(base, bob);
         assert.equal(page.unread, 1);
-        assert.equal(page.head, 1, "the count reflects the stream up to seq 1");
+        assert.equal(page.head, 2, "the count reflects the stream up to seq 2");
         assert.deepEqual(page.items, [n1!.notification]);
         assert.equal(
           (await listFor(base, bob, "?unread=true")).items.length,
@@ -171,7 +175,7 @@ Deno.test("notifications - mentions reach members' own streams, resume, and are 
         ok(
           await api(base, "/notifications/read", {
             token: bob.token,
-            body: { upto: 1 },
+            body: { upto: 2 },
           }),
           204,
         );
@@ -198,16 +202,16 @@ Deno.test("notifications - mentions reach members' own streams, resume, and are 
           "n-3",
         );
         const back = await connected(bob);
-        const sub = await follow(back, { after: 1, epoch });
+        const sub = await follow(back, { after: 2, epoch });
         assert.equal(sub.recovered, true);
-        assert.equal(sub.seq, 1);
+        assert.equal(sub.seq, 2);
         assert.equal(sub.epoch, epoch);
         assert.equal(
-          (await notification(back, 2)).notification.messageSeq,
+          (await notification(back, 3)).notification.messageSeq,
           m2.seq,
         );
         assert.equal(
-          (await notification(back, 3)).notification.messageSeq,
+          (await notification(back, 4)).notification.messageSeq,
           m3.seq,
         );
         const m4 = ok(
@@ -215,15 +219,15 @@ Deno.test("notifications - mentions reach members' own streams, resume, and are 
           201,
         );
         assert.equal(
-          (await notification(back, 4)).notification.messageSeq,
+          (await notification(back, 5)).notification.messageSeq,
           m4.seq,
         );
         assert.deepEqual(
           seqsOf(back),
-          [2, 3, 4],
+          [3, 4, 5],
           "exactly the missed, then live",
         );
-        head = 4;
+        head = 5;
         assert.equal((await listFor(base, bob)).unread, 3);
       },
     );
